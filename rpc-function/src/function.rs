@@ -1,0 +1,153 @@
+//! An integer function (`x ↦ f(x)`) and how it answers the inner format.
+
+use crate::argument::read_x;
+use crate::inner::{InnerError, InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
+use serde_json::value::RawValue;
+
+/// JSON-RPC `Invalid params`: what a function answers for a bad argument.
+pub const INVALID_PARAMS: i64 = -32602;
+/// JSON-RPC `Invalid Request`: what a function answers for an unreadable inner request.
+pub const INVALID_REQUEST: i64 = -32600;
+
+/// A function of one 64-bit integer, such as `double`.
+pub struct IntegerFunction {
+    /// The method name, which is also the component id in `spin.toml`.
+    pub name: &'static str,
+    /// `f(x)`, or `None` when the result does not fit in an i64.
+    pub apply: fn(i64) -> Option<i64>,
+}
+
+/// An HTTP answer to an inner request: a status and a JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl IntegerFunction {
+    /// The outcome of one call with the given params.
+    pub fn call(&self, params: Option<&RawValue>) -> Outcome {
+        let x = match read_x(params) {
+            Ok(x) => x,
+            Err(error) => return invalid_params(error.to_string()),
+        };
+        match (self.apply)(x) {
+            Some(y) => Outcome::Result(integer(y)),
+            None => invalid_params(format!(
+                "{}({x}) overflows a 64-bit signed integer",
+                self.name
+            )),
+        }
+    }
+
+    /// Answers an inner request body, in whichever form it came.
+    pub fn answer(&self, body: &[u8]) -> Answer {
+        let answer = match InnerRequest::parse(body) {
+            Ok(InnerRequest::Single(SingleCall { params })) => {
+                serde_json::to_vec(&self.call(params))
+            }
+            Ok(InnerRequest::List(ListCall { calls })) => serde_json::to_vec(&OutcomeList {
+                outcomes: calls.into_iter().map(|params| self.call(params)).collect(),
+            }),
+            Err(error) => {
+                let refusal = Outcome::Error(InnerError {
+                    code: INVALID_REQUEST,
+                    message: format!("not an inner request: {error}"),
+                });
+                return Answer {
+                    status: 400,
+                    body: to_json(&refusal),
+                };
+            }
+        };
+        match answer {
+            Ok(body) => Answer { status: 200, body },
+            Err(error) => Answer {
+                status: 500,
+                body: format!("could not encode the answer: {error}").into_bytes(),
+            },
+        }
+    }
+}
+
+fn invalid_params(message: String) -> Outcome {
+    Outcome::Error(InnerError {
+        code: INVALID_PARAMS,
+        message,
+    })
+}
+
+fn integer(value: i64) -> Box<RawValue> {
+    RawValue::from_string(value.to_string()).expect("an integer is valid JSON")
+}
+
+fn to_json(outcome: &Outcome) -> Vec<u8> {
+    serde_json::to_vec(outcome).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOUBLE: IntegerFunction = IntegerFunction {
+        name: "double",
+        apply: |x| x.checked_mul(2),
+    };
+
+    fn answer(body: &str) -> (u16, String) {
+        let answer = DOUBLE.answer(body.as_bytes());
+        (answer.status, String::from_utf8(answer.body).unwrap())
+    }
+
+    #[test]
+    fn single_form() {
+        assert_eq!(
+            answer(r#"{"params":["10"]}"#),
+            (200, r#"{"result":20}"#.into())
+        );
+        assert_eq!(
+            answer(r#"{"params":{"x":-4}}"#),
+            (200, r#"{"result":-8}"#.into())
+        );
+        let (status, body) = answer(r#"{"params":[9223372036854775807]}"#);
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("-32602") && body.contains("overflows"),
+            "{body}"
+        );
+        let (_, body) = answer("{}");
+        assert!(body.contains("missing params"), "{body}");
+    }
+
+    #[test]
+    fn list_form_answers_each_call_in_order() {
+        let (status, body) = answer(r#"{"calls":[[1],{"x":"2"},[1.5],null,[-3]]}"#);
+        assert_eq!(status, 200);
+        let list: OutcomeList = serde_json::from_str(&body).unwrap();
+        let texts: Vec<String> = list
+            .outcomes
+            .iter()
+            .map(|o| serde_json::to_string(o).unwrap())
+            .collect();
+        assert_eq!(texts[0], r#"{"result":2}"#);
+        assert_eq!(texts[1], r#"{"result":4}"#);
+        assert!(texts[2].contains("must be an integer"));
+        assert!(texts[3].contains("missing params"));
+        assert_eq!(texts[4], r#"{"result":-6}"#);
+    }
+
+    #[test]
+    fn unreadable_requests_get_400() {
+        for body in [
+            "",
+            "[1]",
+            "not json",
+            r#"{"params":[1],"extra":1}"#,
+            "\u{0}",
+        ] {
+            let (status, text) = answer(body);
+            assert_eq!(status, 400, "body {body:?}");
+            assert!(text.contains("-32600"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! What every function component shares, so that a function crate holds only
+//! what makes it that function.
+//!
+//! - [`inner`]: the small JSON format the router and a function speak over
+//!   Spin's local service chaining (documented in the README, so a function
+//!   can be written in any language).
+//! - [`argument`]: reading the integer `x` from `[x]` or `{"x": x}`.
+//! - [`function`]: an integer function and how it answers an inner request.
+//! - `component` (feature `component`): the Spin HTTP glue around it.
+
+pub mod argument;
+#[cfg(feature = "component")]
+pub mod component;
+pub mod function;
+pub mod inner;
+
+pub use function::IntegerFunction;

@@ -1,0 +1,105 @@
+//! The Spin shell: reads the configuration from Spin variables, reads the
+//! body within its size limit, answers through [`Service`], and writes the
+//! reply.
+
+mod chain;
+
+use crate::jsonrpc::ErrorObject;
+use crate::limits::Limits;
+use crate::registry::MethodRegistry;
+use crate::service::{Reply, Service};
+use chain::ServiceChain;
+use futures::StreamExt;
+use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, ResponseOutparam};
+use spin_sdk::http_component;
+use std::pin::pin;
+
+#[http_component]
+async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+    let reply = reply_to(request).await;
+    send(reply, response_out).await;
+}
+
+async fn reply_to(request: IncomingRequest) -> Reply {
+    let service = match configure() {
+        Ok(service) => service,
+        Err(problem) => {
+            eprintln!("configuration error: {problem}");
+            return Reply::refusal(500, ErrorObject::internal_error(problem));
+        }
+    };
+    if request.method() != Method::Post {
+        return Reply::refusal(405, ErrorObject::invalid_request("use HTTP POST"));
+    }
+    let body = match read_body(request, service.limits.max_request_bytes).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal,
+    };
+    let chain = ServiceChain {
+        call_timeout: service.limits.call_timeout,
+        max_answer_bytes: service.limits.max_answer_bytes,
+    };
+    service.answer(&body, &chain).await
+}
+
+/// The registry and limits from the component's Spin variables.
+fn configure() -> Result<Service, String> {
+    let variable = |name: &str| spin_sdk::variables::get(name).ok();
+    let registry = MethodRegistry::parse(&variable("functions").unwrap_or_default())
+        .map_err(|error| error.to_string())?;
+    let limits = Limits::from_variables(variable)?;
+    Ok(Service { registry, limits })
+}
+
+/// Reads the request body, stopping at the size limit instead of buffering
+/// whatever a client sends.
+async fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Reply> {
+    let too_large = || {
+        Reply::refusal(
+            413,
+            ErrorObject::invalid_request(format!(
+                "the request body is over the limit of {limit} bytes (variable max_request_bytes)"
+            )),
+        )
+    };
+    let declared = request
+        .headers()
+        .get("content-length")
+        .first()
+        .and_then(|value| std::str::from_utf8(value).ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    let mut stream = pin!(request.into_body_stream());
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| {
+            Reply::refusal(
+                400,
+                ErrorObject::parse_error(format!("the request body could not be read: {error}")),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+async fn send(reply: Reply, response_out: ResponseOutparam) {
+    let mut headers = vec![];
+    if reply.body.is_some() {
+        headers.push(("content-type".to_owned(), b"application/json".to_vec()));
+    }
+    if reply.status == 405 {
+        headers.push(("allow".to_owned(), b"POST".to_vec()));
+    }
+    let response =
+        OutgoingResponse::new(Fields::from_list(&headers).unwrap_or_else(|_| Fields::new()));
+    let _ = response.set_status_code(reply.status);
+    let body = reply.body.unwrap_or_default();
+    if let Err(error) = response_out.set_with_body(response, body).await {
+        eprintln!("could not write the response: {error}");
+    }
+}

@@ -1,0 +1,176 @@
+//! Sending calls to function components: grouped per function, concurrent,
+//! with per-call isolation.
+//!
+//! All calls of a message go out at once. The calls of one function travel in
+//! one list-form request (one instance on Spin instead of one per call). If
+//! that request fails as a whole, each of its calls is sent again on its own,
+//! once, so that only the call that really fails gets an error.
+
+use crate::jsonrpc::error::code;
+use crate::jsonrpc::ErrorObject;
+use crate::methods::FunctionCall;
+use futures::future::join_all;
+use rpc_function::inner::{ListCall, Outcome, OutcomeList, SingleCall};
+use serde_json::value::RawValue;
+use std::time::Duration;
+
+/// Carries one inner request to a function and brings back its answer body.
+/// On Spin this is local service chaining; in unit tests, a function in-process.
+#[allow(async_fn_in_trait)] // used with concrete types only, never as `dyn`
+pub trait Transport {
+    /// Sends `body` to `function` and returns the body of a 2xx answer.
+    async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError>;
+}
+
+/// Why a function request brought back no usable answer body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The function answered a non-success status (a trap reaches us as 500).
+    Status(u16),
+    /// No answer within the call time limit.
+    TimedOut(Duration),
+    /// The answer body was larger than the limit, in bytes.
+    TooLarge(usize),
+    /// The request could not be delivered or the answer not read.
+    Unreachable(String),
+}
+
+/// What one call gave: a result, or the error for the client.
+pub type CallResult = Result<Box<RawValue>, ErrorObject>;
+
+/// Runs every call and gives their results in the order of `calls`.
+pub async fn run_all<T: Transport>(transport: &T, calls: &[FunctionCall<'_>]) -> Vec<CallResult> {
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (index, call) in calls.iter().enumerate() {
+        match groups
+            .iter_mut()
+            .find(|(function, _)| *function == call.function)
+        {
+            Some((_, members)) => members.push(index),
+            None => groups.push((call.function, vec![index])),
+        }
+    }
+    let answered = join_all(groups.iter().map(|(function, members)| {
+        let group: Vec<&FunctionCall> = members.iter().map(|&index| &calls[index]).collect();
+        run_group(transport, function, group)
+    }))
+    .await;
+
+    let mut results: Vec<Option<CallResult>> = calls.iter().map(|_| None).collect();
+    for ((_, members), group_results) in groups.iter().zip(answered) {
+        for (&index, result) in members.iter().zip(group_results) {
+            results[index] = Some(result);
+        }
+    }
+    results
+        .into_iter()
+        .map(|result| {
+            result.unwrap_or_else(|| Err(ErrorObject::internal_error("a call was not run")))
+        })
+        .collect()
+}
+
+/// Runs the calls of one function: one request for all, then one each if that fails.
+async fn run_group<T: Transport>(
+    transport: &T,
+    function: &str,
+    calls: Vec<&FunctionCall<'_>>,
+) -> Vec<CallResult> {
+    if let [call] = calls.as_slice() {
+        return vec![run_single(transport, function, call).await];
+    }
+    match run_list(transport, function, &calls).await {
+        Some(results) => results,
+        None => {
+            join_all(
+                calls
+                    .iter()
+                    .map(|call| run_single(transport, function, call)),
+            )
+            .await
+        }
+    }
+}
+
+async fn run_single<T: Transport>(
+    transport: &T,
+    function: &str,
+    call: &FunctionCall<'_>,
+) -> CallResult {
+    let body = encode(&SingleCall {
+        params: call.params.as_deref(),
+    });
+    let answer = transport
+        .send(function, body)
+        .await
+        .map_err(|error| transport_error(function, error))?;
+    let outcome: Outcome =
+        serde_json::from_slice(&answer).map_err(|error| malformed(function, error))?;
+    present(call, outcome)
+}
+
+/// The results of a list-form request, or `None` when it failed as a whole.
+async fn run_list<T: Transport>(
+    transport: &T,
+    function: &str,
+    calls: &[&FunctionCall<'_>],
+) -> Option<Vec<CallResult>> {
+    let body = encode(&ListCall {
+        calls: calls.iter().map(|call| call.params.as_deref()).collect(),
+    });
+    let answer = transport.send(function, body).await.ok()?;
+    let list: OutcomeList = serde_json::from_slice(&answer).ok()?;
+    if list.outcomes.len() != calls.len() {
+        return None;
+    }
+    Some(
+        calls
+            .iter()
+            .zip(list.outcomes)
+            .map(|(call, outcome)| present(call, outcome))
+            .collect(),
+    )
+}
+
+fn present(call: &FunctionCall<'_>, outcome: Outcome) -> CallResult {
+    match outcome {
+        Outcome::Result(result) => Ok(call.shape.present(result)),
+        Outcome::Error(error) => Err(ErrorObject::new(error.code, error.message)),
+    }
+}
+
+fn encode<T: serde::Serialize>(request: &T) -> Vec<u8> {
+    // Borrowed RawValues and a Vec of them: serialization cannot fail.
+    serde_json::to_vec(request).unwrap_or_default()
+}
+
+fn transport_error(function: &str, error: TransportError) -> ErrorObject {
+    match error {
+        TransportError::Status(status) => ErrorObject::new(
+            code::FUNCTION_FAILED,
+            format!("function {function:?} failed: it answered HTTP {status}"),
+        ),
+        TransportError::TimedOut(limit) => ErrorObject::new(
+            code::FUNCTION_TIMED_OUT,
+            format!(
+                "function {function:?} did not answer within {} ms (variable call_timeout_ms)",
+                limit.as_millis()
+            ),
+        ),
+        TransportError::TooLarge(limit) => ErrorObject::new(
+            code::FUNCTION_ANSWER_TOO_LARGE,
+            format!("function {function:?} answered more than {limit} bytes (variable max_answer_bytes)"),
+        ),
+        TransportError::Unreachable(detail) => ErrorObject::new(
+            code::FUNCTION_UNREACHABLE,
+            format!("function {function:?} could not be reached: {detail}"),
+        ),
+    }
+}
+
+fn malformed(function: &str, error: serde_json::Error) -> ErrorObject {
+    ErrorObject::new(
+        code::FUNCTION_MALFORMED,
+        format!("function {function:?} answered something that is not an inner outcome: {error}"),
+    )
+}

@@ -1,0 +1,80 @@
+//! The limits a client can run into, each a Spin variable with a safe default.
+
+use std::time::Duration;
+
+/// How much the router accepts and waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body read (`max_request_bytes`); past it, HTTP 413.
+    pub max_request_bytes: usize,
+    /// Most calls in one batch (`max_batch_calls`).
+    pub max_batch_calls: usize,
+    /// Longest wait for one function request (`call_timeout_ms`).
+    pub call_timeout: Duration,
+    /// Largest function answer read (`max_answer_bytes`).
+    pub max_answer_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_request_bytes: 1024 * 1024,
+            max_batch_calls: 100,
+            call_timeout: Duration::from_secs(5),
+            max_answer_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// Reads the limits through `variable`, which gives a variable's value or
+    /// `None` when it is not set; unset variables keep their default.
+    pub fn from_variables(variable: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let defaults = Limits::default();
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            match variable(name) {
+                None => Ok(default),
+                Some(text) => match text.trim().parse::<u64>() {
+                    Ok(value) if value > 0 => Ok(value),
+                    _ => Err(format!(
+                        "variable {name}: {text:?} is not a positive whole number"
+                    )),
+                },
+            }
+        };
+        let size = |name: &str, default: usize| {
+            number(name, default as u64).map(|value| usize::try_from(value).unwrap_or(usize::MAX))
+        };
+        Ok(Limits {
+            max_request_bytes: size("max_request_bytes", defaults.max_request_bytes)?,
+            max_batch_calls: size("max_batch_calls", defaults.max_batch_calls)?,
+            call_timeout: Duration::from_millis(number(
+                "call_timeout_ms",
+                defaults.call_timeout.as_millis() as u64,
+            )?),
+            max_answer_bytes: size("max_answer_bytes", defaults.max_answer_bytes)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_variables_keep_the_defaults() {
+        assert_eq!(Limits::from_variables(|_| None), Ok(Limits::default()));
+    }
+
+    #[test]
+    fn set_variables_override_and_bad_ones_are_named() {
+        let limits =
+            Limits::from_variables(|name| (name == "call_timeout_ms").then(|| "250".into()));
+        assert_eq!(limits.unwrap().call_timeout, Duration::from_millis(250));
+        for bad in ["", "-1", "0", "1.5", "lots"] {
+            let error =
+                Limits::from_variables(|name| (name == "max_batch_calls").then(|| bad.into()));
+            assert!(error.unwrap_err().contains("max_batch_calls"), "{bad:?}");
+        }
+    }
+}

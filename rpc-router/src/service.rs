@@ -1,0 +1,126 @@
+//! The JSON-RPC service: a request body in, an HTTP reply out.
+//!
+//! Pure apart from the [`Transport`] it is given, so every rule of the wire
+//! contract is unit-tested natively; the Spin handler only moves bytes.
+
+use crate::dispatch::{run_all, Transport};
+use crate::jsonrpc::request::InvalidRequest;
+use crate::jsonrpc::response::Outcome;
+use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
+use crate::limits::Limits;
+use crate::methods::{resolve, FunctionCall};
+use crate::registry::MethodRegistry;
+
+/// What the router answers over HTTP.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    /// `None` when nothing is to be answered (notifications): HTTP 204.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Reply {
+    fn json(body: Vec<u8>) -> Self {
+        Reply {
+            status: 200,
+            body: Some(body),
+        }
+    }
+
+    /// A refusal before any JSON-RPC processing (wrong method, body too
+    /// large, bad configuration): still a JSON-RPC error object, id `null`.
+    pub fn refusal(status: u16, error: ErrorObject) -> Self {
+        Reply {
+            status,
+            body: Some(Response::error(Id::NULL, error).to_json()),
+        }
+    }
+}
+
+/// Where each request of a message stands while its call is made.
+enum Slot<'a> {
+    /// Answered without a call (invalid request, unknown method...).
+    Answered(Response<'a>),
+    /// Waiting for `calls[index]`; answered under `id` unless a notification.
+    Calling { index: usize, id: Option<Id<'a>> },
+    /// A notification whose method could not be resolved: no answer (spec §4.1).
+    Silent,
+}
+
+/// The router's configuration, read once per request from Spin variables.
+pub struct Service {
+    pub registry: MethodRegistry,
+    pub limits: Limits,
+}
+
+impl Service {
+    /// Answers one request body.
+    pub async fn answer<T: Transport>(&self, body: &[u8], transport: &T) -> Reply {
+        let (entries, is_batch) = match Message::parse(body, self.limits.max_batch_calls) {
+            Message::Unanswerable(error) => {
+                return Reply::json(Response::error(Id::NULL, error).to_json())
+            }
+            Message::Single(entry) => (vec![entry], false),
+            Message::Batch(entries) => (entries, true),
+        };
+        let responses = self.answer_all(entries, transport).await;
+        match (responses.as_slice(), is_batch) {
+            ([], _) => Reply {
+                status: 204,
+                body: None,
+            },
+            ([response], false) => Reply::json(response.to_json()),
+            (responses, _) => Reply::json(Response::batch_to_json(responses)),
+        }
+    }
+
+    /// Answers the entries of a message, all calls in flight at once; the
+    /// responses keep the order of the requests that get one.
+    async fn answer_all<'a, T: Transport>(
+        &'a self,
+        entries: Vec<Result<Request<'a>, InvalidRequest<'a>>>,
+        transport: &T,
+    ) -> Vec<Response<'a>> {
+        let mut calls: Vec<FunctionCall<'a>> = Vec::new();
+        let slots: Vec<Slot<'a>> = entries
+            .into_iter()
+            .map(|entry| match entry {
+                Err(invalid) => Slot::Answered(Response::error(invalid.id, invalid.error)),
+                Ok(request) => match resolve(&self.registry, &request.method, request.params) {
+                    Ok(call) => {
+                        calls.push(call);
+                        Slot::Calling {
+                            index: calls.len() - 1,
+                            id: request.id,
+                        }
+                    }
+                    Err(error) => match request.id {
+                        Some(id) => Slot::Answered(Response::error(id, error)),
+                        None => Slot::Silent,
+                    },
+                },
+            })
+            .collect();
+
+        let mut results = run_all(transport, &calls)
+            .await
+            .into_iter()
+            .map(Some)
+            .collect::<Vec<_>>();
+        slots
+            .into_iter()
+            .filter_map(|slot| match slot {
+                Slot::Answered(response) => Some(response),
+                Slot::Silent => None,
+                Slot::Calling { index, id } => {
+                    let id = id?;
+                    let outcome = match results[index].take()? {
+                        Ok(result) => Outcome::Result(result),
+                        Err(error) => Outcome::Error(error),
+                    };
+                    Some(Response::new(id, outcome))
+                }
+            })
+            .collect()
+    }
+}

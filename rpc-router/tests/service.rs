@@ -1,0 +1,500 @@
+//! The wire contract, table-driven, through the router's core with the real
+//! function logic in-process (the e2e suite runs the same against the real
+//! components on a Spin host).
+//!
+//! Cases are the JSON-RPC 2.0 specification's §7 examples, adapted to
+//! `double`/`triple`, and the rows of the project's protocol.
+
+use futures::executor::block_on;
+use rpc_function::IntegerFunction;
+use rpc_router::dispatch::{Transport, TransportError};
+use rpc_router::limits::Limits;
+use rpc_router::registry::MethodRegistry;
+use rpc_router::service::{Reply, Service};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+
+const FUNCTIONS: [IntegerFunction; 2] = [
+    IntegerFunction {
+        name: "double",
+        apply: |x| x.checked_mul(2),
+    },
+    IntegerFunction {
+        name: "triple",
+        apply: |x| x.checked_mul(3),
+    },
+];
+
+/// Calls the functions in-process and records every request it carries.
+#[derive(Default)]
+struct InProcess {
+    /// (function, inner request body) for each request sent.
+    sent: RefCell<Vec<(String, String)>>,
+    /// A request holding this text fails as a whole, as a trapping function would.
+    poison: Option<&'static str>,
+}
+
+impl Transport for InProcess {
+    async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        let text = String::from_utf8(body.clone()).expect("the router sends UTF-8");
+        self.sent
+            .borrow_mut()
+            .push((function.to_owned(), text.clone()));
+        if self.poison.is_some_and(|poison| text.contains(poison)) {
+            return Err(TransportError::Status(500));
+        }
+        let function = FUNCTIONS
+            .iter()
+            .find(|f| f.name == function)
+            .ok_or(TransportError::Status(404))?;
+        let answer = function.answer(&body);
+        match answer.status {
+            200 => Ok(answer.body),
+            status => Err(TransportError::Status(status)),
+        }
+    }
+}
+
+fn service() -> Service {
+    Service {
+        registry: MethodRegistry::parse("double,triple").unwrap(),
+        limits: Limits::default(),
+    }
+}
+
+fn call_with(transport: &InProcess, body: &str) -> (u16, Option<Value>, Option<String>) {
+    let Reply { status, body } = block_on(service().answer(body.as_bytes(), transport));
+    let text = body.map(|body| String::from_utf8(body).expect("responses are UTF-8"));
+    let value = text
+        .as_deref()
+        .map(|text| serde_json::from_str(text).expect("responses are JSON"));
+    (status, value, text)
+}
+
+fn call(body: &str) -> Value {
+    let (status, value, _) = call_with(&InProcess::default(), body);
+    assert_eq!(status, 200, "{body}");
+    value.expect("a response body")
+}
+
+/// The response with its error message left out (messages are checked apart).
+fn without_messages(mut value: Value) -> Value {
+    fn strip(response: &mut Value) {
+        if let Some(error) = response.get_mut("error").and_then(Value::as_object_mut) {
+            error.remove("message");
+        }
+    }
+    match &mut value {
+        Value::Array(responses) => responses.iter_mut().for_each(strip),
+        response => strip(response),
+    }
+    value
+}
+
+fn error(code: i64, id: Value) -> Value {
+    json!({"jsonrpc": "2.0", "error": {"code": code}, "id": id})
+}
+
+#[test]
+fn spec_examples_for_single_requests() {
+    let cases = [
+        // §7 rpc call with positional parameters
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": [21], "id": 1}"#,
+            json!({"jsonrpc": "2.0", "result": 42, "id": 1}),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "triple", "params": [-3], "id": 2}"#,
+            json!({"jsonrpc": "2.0", "result": -9, "id": 2}),
+        ),
+        // §7 rpc call with named parameters
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": {"x": 21}, "id": 3}"#,
+            json!({"jsonrpc": "2.0", "result": 42, "id": 3}),
+        ),
+        // §7 non-existent method
+        (
+            r#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#,
+            error(-32601, json!("1")),
+        ),
+        // §7 invalid JSON
+        (
+            r#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
+            error(-32700, Value::Null),
+        ),
+        // §7 invalid Request object
+        (
+            r#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#,
+            error(-32600, Value::Null),
+        ),
+        // §7 batch, invalid JSON
+        (
+            r#"[ {"jsonrpc": "2.0", "method": "double", "params": [1], "id": "1"}, {"jsonrpc": "2.0", "method" ]"#,
+            error(-32700, Value::Null),
+        ),
+        // §7 empty array
+        ("[]", error(-32600, Value::Null)),
+    ];
+    for (request, expected) in cases {
+        assert_eq!(
+            without_messages(call(request)),
+            expected,
+            "request {request}"
+        );
+    }
+}
+
+#[test]
+fn spec_examples_for_batches() {
+    // §7 invalid batch, but not empty
+    assert_eq!(
+        without_messages(call("[1]")),
+        json!([error(-32600, Value::Null)])
+    );
+    // §7 invalid batch
+    assert_eq!(
+        without_messages(call("[1,2,3]")),
+        json!([
+            error(-32600, Value::Null),
+            error(-32600, Value::Null),
+            error(-32600, Value::Null)
+        ])
+    );
+    // §7 rpc call batch
+    let batch = r#"[
+        {"jsonrpc": "2.0", "method": "double", "params": [1], "id": "1"},
+        {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]},
+        {"jsonrpc": "2.0", "method": "triple", "params": [42, 23], "id": "2"},
+        {"foo": "boo"},
+        {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"},
+        {"jsonrpc": "2.0", "method": "triple", "params": ["7"], "id": "9"}
+    ]"#;
+    assert_eq!(
+        without_messages(call(batch)),
+        json!([
+            {"jsonrpc": "2.0", "result": 2, "id": "1"},
+            error(-32602, json!("2")),
+            error(-32600, Value::Null),
+            error(-32601, json!("5")),
+            {"jsonrpc": "2.0", "result": 21, "id": "9"},
+        ])
+    );
+}
+
+#[test]
+fn notifications_are_executed_and_not_answered() {
+    // §7 rpc call batch (all notifications), and single notifications.
+    let cases = [
+        (
+            r#"[{"jsonrpc": "2.0", "method": "double", "params": [1]}, {"jsonrpc": "2.0", "method": "triple", "params": [7]}]"#,
+            2,
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": [5]}"#,
+            1,
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "no-such", "params": [5]}"#,
+            0,
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": ["bad"]}"#,
+            1,
+        ),
+    ];
+    for (body, executed) in cases {
+        let transport = InProcess::default();
+        let (status, value, _) = call_with(&transport, body);
+        assert_eq!((status, value), (204, None), "{body}");
+        assert_eq!(transport.sent.borrow().len(), executed, "{body}");
+    }
+}
+
+#[test]
+fn ids_come_back_byte_exact() {
+    for id in [
+        r#""abc""#,
+        "0",
+        "-1",
+        "123456789012345678901234567890",
+        "1.0",
+        "1e3",
+        "null",
+        r#""\u00e9""#,
+    ] {
+        let body = format!(r#"{{"jsonrpc":"2.0","method":"double","params":[1],"id":{id}}}"#);
+        let (_, _, text) = call_with(&InProcess::default(), &body);
+        assert_eq!(
+            text.unwrap(),
+            format!(r#"{{"jsonrpc":"2.0","result":2,"id":{id}}}"#)
+        );
+    }
+}
+
+#[test]
+fn invalid_requests_are_refused_with_the_right_id() {
+    let cases = [
+        (r#"{"method": "double", "params": [1], "id": 1}"#, json!(1)),
+        (
+            r#"{"jsonrpc": "1.0", "method": "double", "params": [1], "id": 1}"#,
+            json!(1),
+        ),
+        (
+            r#"{"jsonrpc": 2.0, "method": "double", "params": [1], "id": 1}"#,
+            json!(1),
+        ),
+        (r#"{"jsonrpc": "2.0", "params": [1], "id": 1}"#, json!(1)),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": 1, "id": 1}"#,
+            json!(1),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": "x", "id": 1}"#,
+            json!(1),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": null, "id": 1}"#,
+            json!(1),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": [1], "id": {}}"#,
+            Value::Null,
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": [1], "id": [1]}"#,
+            Value::Null,
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "params": [1], "id": true}"#,
+            Value::Null,
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "double", "id": 1, "id": 2}"#,
+            Value::Null,
+        ),
+        ("\"text\"", Value::Null),
+        ("42", Value::Null),
+        ("null", Value::Null),
+    ];
+    for (request, id) in cases {
+        assert_eq!(
+            without_messages(call(request)),
+            error(-32600, id),
+            "request {request}"
+        );
+    }
+}
+
+#[test]
+fn arguments_are_checked_and_errors_say_which() {
+    let cases = [
+        (json!(["10"]), Ok(20_i64)),
+        (json!({"x": "-10"}), Ok(-20)),
+        (json!([4611686018427387903_i64]), Ok(9223372036854775806)),
+        (json!([4611686018427387904_i64]), Err("overflows")),
+        (json!([1.5]), Err("must be an integer")),
+        (json!([true]), Err("a boolean")),
+        (json!(["ten"]), Err("not a decimal integer")),
+        (json!([]), Err("exactly one argument")),
+        (json!([1, 2]), Err("exactly one argument")),
+        (json!({"y": 1}), Err("missing argument \"x\"")),
+        (json!({"x": 1, "y": 1}), Err("unexpected argument \"y\"")),
+    ];
+    for (params, expected) in cases {
+        let response = call(
+            &json!({"jsonrpc": "2.0", "method": "double", "params": params, "id": 7}).to_string(),
+        );
+        match expected {
+            Ok(result) => assert_eq!(response["result"], json!(result), "params {params}"),
+            Err(words) => {
+                assert_eq!(response["error"]["code"], json!(-32602), "params {params}");
+                let message = response["error"]["message"].as_str().unwrap();
+                assert!(message.contains(words), "params {params}: {message}");
+            }
+        }
+    }
+    let missing = call(r#"{"jsonrpc": "2.0", "method": "triple", "id": 1}"#);
+    assert!(missing["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("missing params"));
+    let beyond =
+        call(r#"{"jsonrpc": "2.0", "method": "double", "params": [9223372036854775808], "id": 1}"#);
+    assert!(beyond["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside the 64-bit"));
+}
+
+#[test]
+fn echo_runs_the_seeds_envelope() {
+    let envelope = |function: &str, argument: Value| json!({"Service Name": "wasm", "Type": "Execution", "Execution": {"FunctionName": function, "Argument": argument}});
+    let echo = |params: Value| {
+        call(&json!({"jsonrpc": "2.0", "method": "echo", "params": params, "id": 1}).to_string())
+    };
+    assert_eq!(
+        echo(envelope("double", json!("10")))["result"],
+        json!({"Result": 20})
+    );
+    assert_eq!(
+        echo(envelope("triple", json!("10")))["result"],
+        json!({"Result": 30})
+    );
+    assert_eq!(
+        echo(json!([envelope("triple", json!(-2))]))["result"],
+        json!({"Result": -6})
+    );
+    assert_eq!(
+        echo(envelope("quadruple", json!(1)))["error"]["code"],
+        json!(-32601)
+    );
+    assert_eq!(
+        echo(envelope("echo", json!(1)))["error"]["code"],
+        json!(-32601)
+    );
+    assert_eq!(
+        echo(envelope("double", json!(1.5)))["error"]["code"],
+        json!(-32602)
+    );
+    let mut wrong_type = envelope("double", json!(1));
+    wrong_type["Type"] = json!("Query");
+    assert_eq!(echo(wrong_type)["error"]["code"], json!(-32602));
+    assert_eq!(
+        echo(json!({"FunctionName": "double"}))["error"]["code"],
+        json!(-32602)
+    );
+}
+
+#[test]
+fn method_names_reach_only_registered_functions() {
+    let long = "d".repeat(100_000);
+    for method in [
+        "../triple",
+        "double.spin.internal",
+        "self",
+        "rpc-router",
+        "Double",
+        "double/x",
+        "rpc.discover",
+        "",
+        "\u{0}",
+        &long,
+    ] {
+        let transport = InProcess::default();
+        let request =
+            json!({"jsonrpc": "2.0", "method": method, "params": [1], "id": 1}).to_string();
+        let (_, value, _) = call_with(&transport, &request);
+        assert_eq!(
+            value.unwrap()["error"]["code"],
+            json!(-32601),
+            "method {method:?}"
+        );
+        assert!(
+            transport.sent.borrow().is_empty(),
+            "nothing is sent for {method:?}"
+        );
+    }
+}
+
+#[test]
+fn a_batch_costs_one_request_per_function() {
+    let transport = InProcess::default();
+    let calls: Vec<Value> = (0..100)
+        .map(|i| {
+            let method = if i % 3 == 0 { "triple" } else { "double" };
+            let params = if i % 10 == 7 {
+                json!(["oops"])
+            } else {
+                json!([i])
+            };
+            json!({"jsonrpc": "2.0", "method": method, "params": params, "id": i})
+        })
+        .collect();
+    let (_, value, _) = call_with(&transport, &Value::Array(calls).to_string());
+    let responses = value.unwrap();
+    for (i, response) in responses.as_array().unwrap().iter().enumerate() {
+        assert_eq!(response["id"], json!(i), "responses keep the request order");
+        if i % 10 == 7 {
+            assert_eq!(response["error"]["code"], json!(-32602));
+        } else {
+            assert_eq!(
+                response["result"],
+                json!(i as i64 * if i % 3 == 0 { 3 } else { 2 })
+            );
+        }
+    }
+    let sent = transport.sent.borrow();
+    let functions: Vec<&str> = sent.iter().map(|(function, _)| function.as_str()).collect();
+    assert_eq!(
+        functions,
+        ["triple", "double"],
+        "one list-form request per function"
+    );
+}
+
+#[test]
+fn a_failing_group_falls_back_to_single_calls() {
+    let transport = InProcess {
+        poison: Some("13"),
+        ..Default::default()
+    };
+    let body = json!([
+        {"jsonrpc": "2.0", "method": "double", "params": [1], "id": "a"},
+        {"jsonrpc": "2.0", "method": "double", "params": [13], "id": "b"},
+        {"jsonrpc": "2.0", "method": "double", "params": [3], "id": "c"},
+        {"jsonrpc": "2.0", "method": "triple", "params": [5], "id": "d"},
+    ])
+    .to_string();
+    let (_, value, _) = call_with(&transport, &body);
+    let value = value.unwrap();
+    assert_eq!(value[0]["result"], json!(2));
+    assert_eq!(value[1]["error"]["code"], json!(-32000));
+    assert!(value[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"double\""));
+    assert_eq!(value[2]["result"], json!(6));
+    assert_eq!(value[3]["result"], json!(15));
+    // One list request for double, one for triple, then three singles: no more.
+    assert_eq!(transport.sent.borrow().len(), 5);
+}
+
+#[test]
+fn a_batch_over_the_limit_is_refused_whole() {
+    let limits = Limits {
+        max_batch_calls: 3,
+        ..Limits::default()
+    };
+    let service = Service {
+        registry: MethodRegistry::parse("double").unwrap(),
+        limits,
+    };
+    let call = r#"{"jsonrpc":"2.0","method":"double","params":[1],"id":1}"#;
+    let transport = InProcess::default();
+    let body = format!("[{call},{call},{call},{call}]");
+    let reply = block_on(service.answer(body.as_bytes(), &transport));
+    let value: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+    assert_eq!(value["error"]["code"], json!(-32600));
+    assert!(value["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("max_batch_calls"));
+    assert!(transport.sent.borrow().is_empty());
+}
+
+#[test]
+fn hostile_bodies_get_a_parse_error() {
+    let deep = "[".repeat(100_000);
+    let cases: [&[u8]; 5] = [
+        b"\xff\xfe",
+        b"",
+        b"   ",
+        deep.as_bytes(),
+        b"{\"jsonrpc\":\"2.0\",\"method\":\"double\",\"id\":\"\xff\"}",
+    ];
+    for body in cases {
+        let reply = block_on(service().answer(body, &InProcess::default()));
+        let value: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+        assert_eq!(without_messages(value), error(-32700, Value::Null));
+    }
+}
