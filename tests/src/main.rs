@@ -1,0 +1,88 @@
+//! `spin-test-host`: serve or build the app like `spin up` / `spin build`.
+//!
+//! ```text
+//! spin-test-host up [--from spin.toml] [--listen 127.0.0.1:3000] [--build] [--prefer-spin]
+//! spin-test-host build [--from spin.toml]
+//! ```
+//!
+//! `--prefer-spin` hands over to the real `spin build --up` when a `spin`
+//! binary is on PATH (or named by `SPIN_BIN`), and says which it runs.
+
+use anyhow::{bail, Context, Result};
+use spin_test_host::{manifest::Manifest, spin_build, spin_cli};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Command;
+
+struct Options {
+    command: String,
+    manifest: PathBuf,
+    listen: SocketAddr,
+    build: bool,
+    prefer_spin: bool,
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
+    let command = args
+        .next()
+        .context("usage: spin-test-host up|build [options]")?;
+    let mut options = Options {
+        command,
+        manifest: PathBuf::from("spin.toml"),
+        listen: "127.0.0.1:3000".parse()?,
+        build: false,
+        prefer_spin: false,
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--from" | "-f" => {
+                options.manifest = args.next().context("--from needs a path")?.into()
+            }
+            "--listen" => {
+                options.listen = args.next().context("--listen needs an address")?.parse()?
+            }
+            "--build" => options.build = true,
+            "--prefer-spin" => options.prefer_spin = true,
+            other => bail!("unknown option {other:?}"),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let options = parse(std::env::args().skip(1))?;
+    match options.command.as_str() {
+        "build" => spin_build::build(&Manifest::load(&options.manifest)?),
+        "up" => up(options).await,
+        other => bail!("unknown command {other:?}: use up or build"),
+    }
+}
+
+async fn up(options: Options) -> Result<()> {
+    if options.prefer_spin {
+        if let Some(spin) = spin_cli::find() {
+            eprintln!(
+                "Found Spin at {}: running `spin build --up`",
+                spin.display()
+            );
+            let status = Command::new(&spin)
+                .args(["build", "--up", "--from"])
+                .arg(&options.manifest)
+                .args(["--listen", &options.listen.to_string()])
+                .status()?;
+            std::process::exit(status.code().unwrap_or(1));
+        }
+        eprintln!("No `spin` on PATH (nor SPIN_BIN): serving with the project's Spin-compatible host (tests/).");
+    }
+    if options.build {
+        spin_build::build(&Manifest::load(&options.manifest)?)?;
+    }
+    let (address, app) = spin_test_host::start(&options.manifest, options.listen).await?;
+    eprintln!("Serving {} on http://{address}", app.name);
+    for (route, component) in app.routes() {
+        eprintln!("  http://{address}{route} -> {component}");
+    }
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! The engine and the app's components: compiled and pre-instantiated once,
+//! then one fresh instance per request, as Spin's HTTP trigger does.
+
+use crate::allowed_hosts::AllowedHosts;
+use crate::log::ComponentLog;
+use crate::manifest::Manifest;
+use crate::outbound::Outbound;
+use crate::routes::{RouteMatch, Router};
+use crate::variables::{self, ComponentVariables};
+use anyhow::{anyhow, Context, Result};
+use bytes::Bytes;
+use http::header::{HeaderValue, HOST};
+use http_body_util::BodyExt;
+use hyper::body::{Body as HttpBody, Frame, SizeHint};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
+use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::runtime::AbortOnDropJoinHandle;
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::p2::{WasiHttpCtxView, WasiHttpView};
+use wasmtime_wasi_http::WasiHttpCtx;
+
+/// A request or response body as wasmtime-wasi-http streams it.
+pub type Body = HyperOutgoingBody;
+
+/// How often running guests yield to the async runtime (Spin ticks at the same rate).
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// A loaded app: its routes and its ready-to-instantiate components.
+pub struct App {
+    pub name: String,
+    engine: Engine,
+    router: Router,
+    components: HashMap<String, LoadedComponent>,
+    ticker: Arc<AtomicBool>,
+}
+
+struct LoadedComponent {
+    pre: ProxyPre<InstanceState>,
+    allowed_hosts: AllowedHosts,
+    variables: ComponentVariables,
+    environment: Vec<(String, String)>,
+}
+
+/// What one instance owns: its WASI context, its resource table, its
+/// outbound requests and its variables.
+pub struct InstanceState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    outbound: Outbound,
+    variables: ComponentVariables,
+}
+
+impl WasiView for InstanceState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for InstanceState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.outbound,
+        }
+    }
+}
+
+impl variables::VariablesHost for InstanceState {
+    fn get(&mut self, name: String) -> Result<String, variables::VariableError> {
+        self.variables.get(&name)
+    }
+}
+
+impl App {
+    /// Compiles every component of the manifest and checks its imports.
+    /// `environment` is where `SPIN_VARIABLE_*` overrides are read.
+    pub fn load(
+        manifest: &Manifest,
+        environment: impl Fn(&str) -> Option<String>,
+    ) -> Result<Arc<App>> {
+        let mut config = Config::new();
+        config.wasm_component_model(true).epoch_interruption(true);
+        let engine = Engine::new(&config)?;
+
+        let mut linker = Linker::<InstanceState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        variables::fermyon::spin::variables::add_to_linker::<_, HasSelf<_>>(
+            &mut linker,
+            |state| state,
+        )?;
+
+        let mut variables = variables::resolve(manifest, environment)?;
+        let mut components = HashMap::new();
+        for (id, component) in &manifest.components {
+            let compiled = Component::from_file(&engine, &component.source)
+                .map_err(anyhow::Error::from)
+                .with_context(|| {
+                    format!("component {id:?}: loading {}", component.source.display())
+                })?;
+            let pre = linker
+                .instantiate_pre(&compiled)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("component {id:?}: imports this host does not provide"))?;
+            let loaded = LoadedComponent {
+                pre: ProxyPre::new(pre)
+                    .map_err(anyhow::Error::from)
+                    .with_context(|| format!("component {id:?} is not a wasi:http handler"))?,
+                allowed_hosts: AllowedHosts::parse(&component.allowed_outbound_hosts)
+                    .with_context(|| format!("component {id:?}"))?,
+                variables: variables.remove(id).unwrap_or_default(),
+                environment: component.environment.clone().into_iter().collect(),
+            };
+            components.insert(id.clone(), loaded);
+        }
+
+        let ticker = Arc::new(AtomicBool::new(true));
+        let (running, ticking_engine) = (ticker.clone(), engine.clone());
+        std::thread::spawn(move || {
+            while running.load(Ordering::Relaxed) {
+                std::thread::sleep(EPOCH_TICK);
+                ticking_engine.increment_epoch();
+            }
+        });
+
+        Ok(Arc::new(App {
+            name: manifest.application.name.clone(),
+            engine,
+            router: Router::build(&manifest.http_triggers)?,
+            components,
+            ticker,
+        }))
+    }
+
+    /// The public route for a path, if any.
+    pub fn route(&self, path: &str) -> Option<RouteMatch> {
+        self.router.route(path)
+    }
+
+    /// Each public route as written, with its component.
+    pub fn routes(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.router.routes()
+    }
+
+    /// Runs one request in a fresh instance of the matched component.
+    ///
+    /// The answer's body keeps the instance running while it streams, and
+    /// dropping it stops the instance. A guest that traps before answering
+    /// gives HTTP 500, as on Spin.
+    pub async fn handle(
+        self: &Arc<Self>,
+        route: &RouteMatch,
+        request: hyper::Request<Body>,
+        client: SocketAddr,
+    ) -> Result<hyper::Response<Body>> {
+        let id = route.component.as_str();
+        let component = self
+            .components
+            .get(id)
+            .ok_or_else(|| anyhow!("no component {id:?} in this app"))?;
+
+        let (mut parts, body) = request.into_parts();
+        let host = parts
+            .headers
+            .get(HOST)
+            .and_then(|host| host.to_str().ok())
+            .unwrap_or("localhost")
+            .to_owned();
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let full_url = format!("http://{host}{path}");
+        for (name, value) in route.headers(&full_url, client) {
+            parts.headers.insert(name, HeaderValue::from_str(&value)?);
+        }
+        if parts.uri.authority().is_none() {
+            parts.headers.insert(HOST, HeaderValue::from_str(&host)?);
+        }
+
+        let state = InstanceState {
+            wasi: WasiCtxBuilder::new()
+                .stdout(ComponentLog {
+                    component: id.to_owned(),
+                })
+                .stderr(ComponentLog {
+                    component: id.to_owned(),
+                })
+                .envs(&component.environment)
+                .build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            outbound: Outbound::new(self.clone(), id, component.allowed_hosts.clone()),
+            variables: component.variables.clone(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_async_yield_and_update(1);
+
+        let request = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, hyper::Request::from_parts(parts, body))?;
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let response_out = store.data_mut().http().new_response_outparam(sender)?;
+        let pre = component.pre.clone();
+        let instance = wasmtime_wasi::runtime::spawn(async move {
+            let proxy = pre.instantiate_async(&mut store).await?;
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, request, response_out)
+                .await
+        });
+
+        match receiver.await {
+            Ok(Ok(response)) => Ok(response.map(|body| {
+                InstanceBody {
+                    body,
+                    _instance: instance,
+                }
+                .boxed_unsync()
+            })),
+            Ok(Err(code)) => {
+                eprintln!("[{id}] answered with error {code:?}");
+                Ok(internal_server_error())
+            }
+            Err(_) => {
+                match instance.await {
+                    Err(trap) => eprintln!("[{id}] trapped: {trap:?}"),
+                    Ok(()) => eprintln!("[{id}] returned without answering"),
+                }
+                Ok(internal_server_error())
+            }
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.ticker.store(false, Ordering::Relaxed);
+    }
+}
+
+fn internal_server_error() -> hyper::Response<Body> {
+    plain_response(http::StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A host-made answer: the status and its reason phrase as text.
+pub fn plain_response(status: http::StatusCode) -> hyper::Response<Body> {
+    let text = status.canonical_reason().unwrap_or("");
+    let body = http_body_util::Full::new(Bytes::from_static(text.as_bytes()))
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    let mut response = hyper::Response::new(body);
+    *response.status_mut() = status;
+    response
+}
+
+/// A response body that owns the instance producing it.
+struct InstanceBody {
+    body: Body,
+    _instance: AbortOnDropJoinHandle<wasmtime::Result<()>>,
+}
+
+impl HttpBody for InstanceBody {
+    type Data = Bytes;
+    type Error = ErrorCode;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        context: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, ErrorCode>>> {
+        Pin::new(&mut self.body).poll_frame(context)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
