@@ -1,0 +1,140 @@
+//! What the black-box suites share: building the app like `spin build`,
+//! starting it like `spin up` (on the project's host, or on real Spin), and
+//! talking to it over HTTP.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+pub mod client;
+pub mod readme;
+
+use spin_test_host::{manifest::Manifest, spin_build, spin_cli};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The repository root, where `spin.toml` is.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repo")
+        .to_path_buf()
+}
+
+pub fn manifest_path() -> PathBuf {
+    repo_root().join("spin.toml")
+}
+
+/// Builds the app's components with the build commands of `spin.toml`,
+/// once per test process.
+pub fn build_app() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let manifest = Manifest::load(&manifest_path()).expect("spin.toml loads");
+        spin_build::build(&manifest).expect("the components build");
+    });
+}
+
+/// Which runtime serves the app.
+#[derive(Debug, Clone)]
+pub enum Runtime {
+    /// This project's host (`tests/`), as its binary.
+    ProjectHost,
+    /// The real Spin CLI at this path.
+    Spin(PathBuf),
+}
+
+impl Runtime {
+    /// The runtimes available here: always the project's host, and real Spin
+    /// when `SPIN_BIN` names one or `spin` is on PATH.
+    pub fn available() -> Vec<Runtime> {
+        let mut runtimes = vec![Runtime::ProjectHost];
+        match spin_cli::find() {
+            Some(spin) => runtimes.push(Runtime::Spin(spin)),
+            None => eprintln!(
+                "real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset); only the project's host is tested"
+            ),
+        }
+        runtimes
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Runtime::ProjectHost => "project-host",
+            Runtime::Spin(_) => "spin",
+        }
+    }
+}
+
+/// A running app, stopped when dropped.
+pub struct Server {
+    pub address: SocketAddr,
+    pub runtime: Runtime,
+    child: Child,
+}
+
+impl Server {
+    /// Starts `manifest` on `runtime` on a free loopback port, with extra
+    /// environment (such as `SPIN_VARIABLE_*` overrides), and waits until it
+    /// accepts connections.
+    pub fn start(runtime: &Runtime, manifest: &Path, environment: &[(&str, &str)]) -> Server {
+        let address = free_loopback_address();
+        let mut command = match runtime {
+            Runtime::ProjectHost => Command::new(env!("CARGO_BIN_EXE_spin-test-host")),
+            Runtime::Spin(spin) => Command::new(spin),
+        };
+        command
+            .arg("up")
+            .arg("--from")
+            .arg(manifest)
+            .args(["--listen", &address.to_string()])
+            .envs(environment.iter().copied())
+            .stdin(Stdio::null());
+        let child = command
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting {runtime:?}: {error}"));
+        let mut server = Server {
+            address,
+            runtime: runtime.clone(),
+            child,
+        };
+        server.wait_until_ready();
+        eprintln!(
+            "{}: serving {} on http://{address}",
+            runtime.name(),
+            manifest.display()
+        );
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if TcpStream::connect_timeout(&self.address, Duration::from_millis(200)).is_ok() {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("{} exited before serving: {status}", self.runtime.name());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{} did not start serving within 120 s", self.runtime.name());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_loopback_address() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("a bound address")
+}

@@ -1,0 +1,57 @@
+//! The README's curl examples, read from the README itself.
+
+/// One example: a `curl` command and the output the README shows for it.
+#[derive(Debug)]
+pub struct CurlExample {
+    pub command: String,
+    pub url: String,
+    pub body: String,
+    pub expected: String,
+}
+
+/// Finds every `curl ... -d '<body>' <url>` line inside a code block,
+/// with the `# ` lines right after it as its expected output.
+pub fn curl_examples(readme: &str) -> Vec<CurlExample> {
+    let mut examples = Vec::new();
+    let mut in_code = false;
+    let mut lines = readme.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let command = line.trim();
+        if !in_code || !command.starts_with("curl ") {
+            continue;
+        }
+        let mut expected = Vec::new();
+        while let Some(next) = lines.peek().and_then(|next| next.trim().strip_prefix("# ")) {
+            expected.push(next.to_owned());
+            lines.next();
+        }
+        let (Some(body), Some(url)) = (quoted_after(command, "-d "), url_in(command)) else {
+            continue;
+        };
+        examples.push(CurlExample {
+            command: command.to_owned(),
+            url,
+            body,
+            expected: expected.join("\n"),
+        });
+    }
+    examples
+}
+
+/// The single-quoted argument after `flag`.
+fn quoted_after(command: &str, flag: &str) -> Option<String> {
+    let rest = &command[command.find(flag)? + flag.len()..];
+    let rest = rest.strip_prefix('\'')?;
+    Some(rest[..rest.find('\'')?].to_owned())
+}
+
+fn url_in(command: &str) -> Option<String> {
+    command
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .map(|url| url.trim_matches('\'').to_owned())
+}
