@@ -226,6 +226,37 @@ mod tests {
     }
 
     #[test]
+    fn spin_headers_describe_the_match() {
+        let r = router(&[("rpc-router", "/rpc/...")]);
+        let client: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let headers = r
+            .route("/rpc/1")
+            .unwrap()
+            .headers("http://localhost:3000/rpc/1?a=b", client);
+        let get = |name: &str| {
+            headers
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.as_str())
+        };
+        assert_eq!(
+            get("spin-full-url"),
+            Some("http://localhost:3000/rpc/1?a=b")
+        );
+        assert_eq!(get("spin-path-info"), Some("/1"));
+        assert_eq!(get("spin-matched-route"), Some("/rpc/..."));
+        assert_eq!(get("spin-raw-component-route"), Some("/rpc/..."));
+        assert_eq!(get("spin-component-route"), Some("/rpc"));
+        assert_eq!(get("spin-base-path"), Some("/"));
+        assert_eq!(get("spin-client-addr"), Some("127.0.0.1:5000"));
+        let chained = RouteMatch::chained("double", "/");
+        assert_eq!(
+            (chained.raw_route.as_str(), chained.path_info.as_str()),
+            ("/...", "/")
+        );
+    }
+
+    #[test]
     fn exact_routes_ignore_one_trailing_slash() {
         let r = router(&[("a", "/a/")]);
         assert_eq!(component(&r, "/a").as_deref(), Some("a"));

@@ -6,9 +6,9 @@
 //! against its own timer.
 
 use crate::dispatch::{Transport, TransportError};
-use futures::future::{select, Either};
-use futures::StreamExt;
-use spin_sdk::http::{IncomingResponse, Request};
+use futures::future::{join, select, Either};
+use futures::{SinkExt, StreamExt};
+use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::task::{Context, Poll};
@@ -23,13 +23,8 @@ pub struct ServiceChain {
 
 impl Transport for ServiceChain {
     async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        let request = Request::post(format!("http://{function}.spin.internal/"), body)
-            .header("content-type", "application/json")
-            .build();
         let exchange = pin!(async {
-            let response: IncomingResponse = spin_sdk::http::send(request)
-                .await
-                .map_err(|error| TransportError::Unreachable(error.to_string()))?;
+            let response = exchange(function, body).await?;
             let status = response.status();
             if !(200..300).contains(&status) {
                 return Err(TransportError::Status(status));
@@ -41,6 +36,40 @@ impl Transport for ServiceChain {
             Either::Right(((), _)) => Err(TransportError::TimedOut(self.call_timeout)),
         }
     }
+}
+
+/// `POST http://<function>.spin.internal/` with `body`, up to the answer's head.
+///
+/// The body is written while the request is in flight, so that a request the
+/// host refuses (a function missing from `allowed_outbound_hosts`) reports
+/// the host's own error code rather than a closed body stream.
+async fn exchange(function: &str, body: Vec<u8>) -> Result<IncomingResponse, TransportError> {
+    let unreachable = |detail: String| TransportError::Unreachable(detail);
+    let headers = Fields::from_list(&[("content-type".to_owned(), b"application/json".to_vec())])
+        .map_err(|error| unreachable(error.to_string()))?;
+    let request = OutgoingRequest::new(headers);
+    let invalid = |_| unreachable(format!("{function:?} is not a valid host name"));
+    request
+        .set_method(&Method::Post)
+        .map_err(|()| unreachable("POST refused".into()))?;
+    request
+        .set_scheme(Some(&Scheme::Http))
+        .map_err(|()| unreachable("http refused".into()))?;
+    request
+        .set_authority(Some(&format!("{function}.spin.internal")))
+        .map_err(invalid)?;
+    request.set_path_with_query(Some("/")).map_err(invalid)?;
+    let mut sink = request.take_body();
+    let write = async move {
+        // Dropping the sink finishes the body. A write error is the request's
+        // own failure, which the response side reports.
+        let _ = sink.send(body).await;
+    };
+    let (response, ()) = join(spin_sdk::http::send::<_, IncomingResponse>(request), write).await;
+    response.map_err(|error| match error {
+        SendError::Http(code) => unreachable(format!("{code:?}")),
+        other => unreachable(other.to_string()),
+    })
 }
 
 /// Reads an answer body, giving up as soon as it passes `limit` bytes.

@@ -1,0 +1,189 @@
+//! The project's host, checked against the Spin behaviours the app relies
+//! on: allowed outbound hosts for chained calls, private endpoints, route
+//! precedence, and variables overridden from the environment. Each case
+//! serves the app's real components under a manifest written for it.
+
+mod support;
+
+use serde_json::{json, Value};
+use spin_test_host::manifest::Manifest;
+use spin_test_host::runtime::App;
+use spin_test_host::server;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use support::client::post;
+use support::{build_app, repo_root};
+
+/// An app served in-process by the project's host, stopped when dropped.
+struct HostedApp {
+    address: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl HostedApp {
+    fn serve(manifest: &str, environment: &[(&str, &str)]) -> HostedApp {
+        build_app();
+        let release = repo_root().join("target/wasm32-wasip2/release");
+        let text = manifest.replace("{release}", &release.display().to_string());
+        let manifest = Manifest::parse(&text, repo_root()).expect("the test manifest parses");
+        let environment: HashMap<String, String> = environment
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let app =
+            App::load(&manifest, |name| environment.get(name).cloned()).expect("the app loads");
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("a port");
+        let address = listener.local_addr().expect("an address");
+        runtime.spawn(server::serve(app, listener));
+        HostedApp {
+            address,
+            _runtime: runtime,
+        }
+    }
+
+    fn call(&self, path: &str, body: &Value) -> (u16, String) {
+        let answer = post(&format!("http://{}{path}", self.address), body.to_string());
+        (answer.status, answer.text())
+    }
+
+    fn rpc(&self, method: &str, x: i64) -> Value {
+        let (status, text) = self.call(
+            "/rpc",
+            &json!({"jsonrpc": "2.0", "method": method, "params": [x], "id": 1}),
+        );
+        assert_eq!(status, 200, "{text}");
+        serde_json::from_str(&text).expect("JSON")
+    }
+}
+
+/// The app with the router's route, its allowed outbound hosts, and
+/// double's route as given.
+fn manifest(router_route: &str, router_allowed_hosts: &str, double_route: &str) -> String {
+    format!(
+        r#"
+spin_manifest_version = 2
+[application]
+name = "host-test"
+[variables]
+functions = {{ default = "double,triple" }}
+
+[[trigger.http]]
+route = "{router_route}"
+component = "rpc-router"
+[[trigger.http]]
+route = {double_route}
+component = "double"
+[[trigger.http]]
+route = {{ private = true }}
+component = "triple"
+
+[component.rpc-router]
+source = "{{release}}/rpc_router.wasm"
+allowed_outbound_hosts = {router_allowed_hosts}
+[component.rpc-router.variables]
+functions = "{{{{ functions }}}}"
+[component.double]
+source = "{{release}}/double.wasm"
+[component.triple]
+source = "{{release}}/triple.wasm"
+"#
+    )
+}
+
+const PRIVATE: &str = "{ private = true }";
+
+#[test]
+fn a_chained_call_needs_the_callee_in_allowed_outbound_hosts() {
+    let app = HostedApp::serve(
+        &manifest("/rpc/...", r#"["http://double.spin.internal"]"#, PRIVATE),
+        &[],
+    );
+    assert_eq!(app.rpc("double", 4)["result"], json!(8));
+    let refused = app.rpc("triple", 4);
+    assert_eq!(refused["error"]["code"], json!(-32003), "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"triple\"") && message.to_lowercase().contains("denied"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_spin_internal_wildcard_allows_chaining_to_any_component() {
+    let app = HostedApp::serve(
+        &manifest("/rpc/...", r#"["http://*.spin.internal"]"#, PRIVATE),
+        &[],
+    );
+    assert_eq!(app.rpc("double", 4)["result"], json!(8));
+    assert_eq!(app.rpc("triple", 4)["result"], json!(12));
+}
+
+#[test]
+fn self_does_not_grant_chaining() {
+    let app = HostedApp::serve(&manifest("/rpc/...", r#"["self"]"#, PRIVATE), &[]);
+    assert_eq!(app.rpc("double", 4)["error"]["code"], json!(-32003));
+}
+
+#[test]
+fn private_components_have_no_route_and_exact_routes_beat_wildcards() {
+    let inner_call = json!({"params": [5]});
+    // The router takes every path; double is private: /double reaches the router.
+    let private = HostedApp::serve(
+        &manifest("/...", r#"["http://*.spin.internal"]"#, PRIVATE),
+        &[],
+    );
+    let (status, text) = private.call("/double", &inner_call);
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("\"jsonrpc\":\"2.0\"") && text.contains("-32600"),
+        "the router answered: {text}"
+    );
+    // The same app with a public /double: the exact route wins over `/...`.
+    let public = HostedApp::serve(
+        &manifest("/...", r#"["http://*.spin.internal"]"#, r#""/double""#),
+        &[],
+    );
+    assert_eq!(
+        public.call("/double", &inner_call),
+        (200, r#"{"result":10}"#.to_owned())
+    );
+    assert_eq!(
+        public.call("/triple", &inner_call).0,
+        200,
+        "the router, not triple"
+    );
+    assert_ne!(public.call("/triple", &inner_call).1, r#"{"result":15}"#);
+}
+
+#[test]
+fn variables_are_overridden_from_the_environment() {
+    let allowed = r#"["http://*.spin.internal"]"#;
+    let app = HostedApp::serve(
+        &manifest("/rpc/...", allowed, PRIVATE),
+        &[("SPIN_VARIABLE_FUNCTIONS", "double")],
+    );
+    assert_eq!(app.rpc("double", 4)["result"], json!(8));
+    assert_eq!(app.rpc("triple", 4)["error"]["code"], json!(-32601));
+}
+
+#[test]
+fn a_chained_call_to_a_missing_component_traps_the_caller_as_on_spin() {
+    let allowed = r#"["http://*.spin.internal"]"#;
+    let app = HostedApp::serve(
+        &manifest("/rpc/...", allowed, PRIVATE),
+        &[("SPIN_VARIABLE_FUNCTIONS", "double,quadruple")],
+    );
+    let (status, _) = app.call(
+        "/rpc",
+        &json!({"jsonrpc": "2.0", "method": "quadruple", "params": [1], "id": 1}),
+    );
+    assert_eq!(status, 500);
+    assert_eq!(
+        app.rpc("double", 4)["result"],
+        json!(8),
+        "the next request is served"
+    );
+}
