@@ -13,7 +13,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use support::client::{post, post_large, request, Answer};
-use support::{build_app, manifest_path, repo_root, Runtime, Server};
+use support::{build_app, faults_manifest_path, manifest_path, repo_root, Runtime, Server};
 
 /// The servers one runtime provides for the cases.
 struct Servers {
@@ -21,6 +21,8 @@ struct Servers {
     default: Server,
     /// The app with small limits, set through `SPIN_VARIABLE_*`.
     small_limits: Server,
+    /// The test-only app with `faulty`, a function that misbehaves on purpose.
+    faults: Server,
 }
 
 type Case = fn(&Servers) -> Result<(), Failed>;
@@ -75,6 +77,14 @@ const CASES: &[(&str, Case)] = &[
         limits_from_variables_are_enforced_and_named,
     ),
     ("jsonrpsee_client_interop", jsonrpsee_client_interop),
+    (
+        "each_fault_of_a_function_gives_its_documented_error",
+        each_fault_of_a_function_gives_its_documented_error,
+    ),
+    (
+        "a_fault_in_a_batch_fails_only_its_own_calls",
+        a_fault_in_a_batch_fails_only_its_own_calls,
+    ),
 ];
 
 fn main() {
@@ -94,6 +104,7 @@ fn main() {
                     ("SPIN_VARIABLE_MAX_REQUEST_BYTES", "2000"),
                 ],
             ),
+            faults: Server::start(runtime, &faults_manifest_path(), &[]),
         });
         for &(name, case) in CASES {
             let servers = servers.clone();
@@ -632,4 +643,70 @@ fn jsonrpsee_client_interop(servers: &Servers) -> Result<(), Failed> {
             "a batch via jsonrpsee",
         )
     })
+}
+
+/// `faulty` misbehaves for these arguments (see tests/faulty/src/lib.rs):
+/// the error code the client must get, and words its message must hold.
+const FAULTS: [(i64, i64, &str); 6] = [
+    (1001, -32000, "HTTP 500"),
+    (1002, -32001, "call_timeout_ms"),
+    (1003, -32001, "call_timeout_ms"),
+    (1004, -32004, "max_answer_bytes"),
+    (1005, -32002, "not an inner outcome"),
+    (1006, -32000, "HTTP 503"),
+];
+
+fn each_fault_of_a_function_gives_its_documented_error(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.faults;
+    for (x, code, words) in FAULTS {
+        let reply = json_reply(&rpc(server, &call("faulty", json!([x]), json!(x))))?;
+        expect_eq(error_code(&reply), Some(code), &format!("faulty({x})"))?;
+        let message = error_message(&reply);
+        check(
+            message.contains("\"faulty\"") && message.contains(words),
+            || format!("faulty({x}): {message}"),
+        )?;
+        still_serving(server)?;
+    }
+    let reply = json_reply(&rpc(server, &call("faulty", json!([41]), json!(1))))?;
+    expect_eq(reply["result"].clone(), json!(41), "faulty without a fault")
+}
+
+fn a_fault_in_a_batch_fails_only_its_own_calls(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.faults;
+    for (fault, code, _) in FAULTS {
+        let batch = json!([
+            call("faulty", json!([7]), json!(0)),
+            call("faulty", json!([fault]), json!(1)),
+            call("double", json!([2]), json!(2)),
+            call("faulty", json!(["8"]), json!(3)),
+            {"jsonrpc": "2.0", "method": "faulty", "params": [9]},
+            call("triple", json!([3]), json!(4)),
+            call("faulty", json!([1.5]), json!(5)),
+        ]);
+        let reply = json_reply(&rpc(server, &batch))?;
+        let outcomes: Vec<Value> = reply
+            .as_array()
+            .ok_or("an array")?
+            .iter()
+            .map(|r| {
+                r.get("result")
+                    .cloned()
+                    .unwrap_or_else(|| r["error"]["code"].clone())
+            })
+            .collect();
+        expect_eq(
+            outcomes,
+            vec![
+                json!(7),
+                json!(code),
+                json!(4),
+                json!(8),
+                json!(9),
+                json!(-32602),
+            ],
+            &format!("a batch with faulty({fault})"),
+        )?;
+    }
+    still_serving(server)
 }

@@ -26,13 +26,20 @@ pub fn manifest_path() -> PathBuf {
     repo_root().join("spin.toml")
 }
 
-/// Builds the app's components with the build commands of `spin.toml`,
-/// once per test process.
+/// The test-only app with the `faulty` function (never shipped).
+pub fn faults_manifest_path() -> PathBuf {
+    repo_root().join("tests/faulty/spin.toml")
+}
+
+/// Builds the components of the app and of the test-only app with the build
+/// commands of their manifests, once per test process.
 pub fn build_app() {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let manifest = Manifest::load(&manifest_path()).expect("spin.toml loads");
-        spin_build::build(&manifest).expect("the components build");
+        for path in [manifest_path(), faults_manifest_path()] {
+            let manifest = Manifest::load(&path).expect("the manifest loads");
+            spin_build::build(&manifest).expect("the components build");
+        }
     });
 }
 

@@ -1,0 +1,51 @@
+//! `faulty`: x ↦ x, except for the values that make it misbehave, so that
+//! the tests can prove each failure reaches the client as a clear error and
+//! nothing else. A request holding any of these values misbehaves as a
+//! whole, in either inner form:
+//!
+//! | x | fault |
+//! |---|---|
+//! | 1001 | traps (panics) |
+//! | 1002 | loops forever |
+//! | 1003 | answers after 3 s |
+//! | 1004 | answers 2 MiB |
+//! | 1005 | answers something that is not the inner format |
+//! | 1006 | answers HTTP 503 |
+
+use rpc_function::argument::read_x;
+use rpc_function::inner::{InnerRequest, ListCall, SingleCall};
+use rpc_function::{component, IntegerFunction};
+use spin_sdk::http::{Request, Response};
+use spin_sdk::http_component;
+use std::time::Duration;
+
+const IDENTITY: IntegerFunction = IntegerFunction {
+    name: "faulty",
+    apply: Some,
+};
+
+#[http_component]
+fn handle(request: Request) -> Response {
+    let fault = match InnerRequest::parse(request.body()) {
+        Ok(InnerRequest::Single(SingleCall { params })) => read_x(params).ok(),
+        Ok(InnerRequest::List(ListCall { calls })) => calls
+            .into_iter()
+            .filter_map(|params| read_x(params).ok())
+            .find(|x| (1001..=1006).contains(x)),
+        Err(_) => None,
+    };
+    match fault {
+        Some(1001) => panic!("faulty: trapping on purpose"),
+        Some(1002) =>
+        {
+            #[allow(clippy::empty_loop)]
+            loop {}
+        }
+        Some(1003) => std::thread::sleep(Duration::from_secs(3)),
+        Some(1004) => return Response::new(200, vec![b' '; 2 << 20]),
+        Some(1005) => return Response::new(200, "this is not JSON"),
+        Some(1006) => return Response::new(503, "unavailable"),
+        _ => {}
+    }
+    component::serve(&IDENTITY, request)
+}
