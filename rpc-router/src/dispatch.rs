@@ -38,14 +38,45 @@ pub enum TransportError {
 /// What one call gave: a result, or the error for the client.
 pub type CallResult = Result<Box<RawValue>, ErrorObject>;
 
+/// How the calls of a batch travel (the Spin variable `group_calls`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grouping {
+    /// One list-form request per function (`group_calls = "true"`, the default).
+    #[default]
+    PerFunction,
+    /// One request, so one instance, per call (`group_calls = "false"`): for
+    /// functions that must never see two calls in one instance.
+    PerCall,
+}
+
+impl Grouping {
+    /// Reads the value of the `group_calls` variable (unset: the default).
+    pub fn from_variable(value: Option<&str>) -> Result<Self, String> {
+        match value.map(str::trim) {
+            None | Some("true") => Ok(Grouping::PerFunction),
+            Some("false") => Ok(Grouping::PerCall),
+            Some(other) => Err(format!(
+                "variable group_calls: {other:?} is neither \"true\" nor \"false\""
+            )),
+        }
+    }
+}
+
 /// Runs every call and gives their results in the order of `calls`.
-pub async fn run_all<T: Transport>(transport: &T, calls: &[FunctionCall<'_>]) -> Vec<CallResult> {
+pub async fn run_all<T: Transport>(
+    transport: &T,
+    calls: &[FunctionCall<'_>],
+    grouping: Grouping,
+) -> Vec<CallResult> {
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
     for (index, call) in calls.iter().enumerate() {
-        match groups
-            .iter_mut()
-            .find(|(function, _)| *function == call.function)
-        {
+        let group = match grouping {
+            Grouping::PerFunction => groups
+                .iter_mut()
+                .find(|(function, _)| *function == call.function),
+            Grouping::PerCall => None,
+        };
+        match group {
             Some((_, members)) => members.push(index),
             None => groups.push((call.function, vec![index])),
         }

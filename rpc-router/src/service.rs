@@ -3,7 +3,7 @@
 //! Pure apart from the [`Transport`] it is given, so every rule of the wire
 //! contract is unit-tested natively; the Spin handler only moves bytes.
 
-use crate::dispatch::{run_all, Transport};
+use crate::dispatch::{run_all, Grouping, Transport};
 use crate::jsonrpc::request::InvalidRequest;
 use crate::jsonrpc::response::Outcome;
 use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
@@ -51,6 +51,7 @@ enum Slot<'a> {
 pub struct Service {
     pub registry: MethodRegistry,
     pub limits: Limits,
+    pub grouping: Grouping,
 }
 
 impl Service {
@@ -102,7 +103,7 @@ impl Service {
             })
             .collect();
 
-        let mut results = run_all(transport, &calls)
+        let mut results = run_all(transport, &calls, self.grouping)
             .await
             .into_iter()
             .map(Some)

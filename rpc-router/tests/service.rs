@@ -7,7 +7,7 @@
 
 use futures::executor::block_on;
 use rpc_function::IntegerFunction;
-use rpc_router::dispatch::{Transport, TransportError};
+use rpc_router::dispatch::{Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::registry::MethodRegistry;
 use rpc_router::service::{Reply, Service};
@@ -59,6 +59,7 @@ fn service() -> Service {
     Service {
         registry: MethodRegistry::parse("double,triple").unwrap(),
         limits: Limits::default(),
+        grouping: Grouping::PerFunction,
     }
 }
 
@@ -433,6 +434,36 @@ fn a_batch_costs_one_request_per_function() {
 }
 
 #[test]
+fn without_grouping_every_call_is_its_own_request() {
+    let transport = InProcess::default();
+    let service = Service {
+        grouping: Grouping::PerCall,
+        ..service()
+    };
+    let calls: Vec<Value> = (0..5)
+        .map(|i| json!({"jsonrpc": "2.0", "method": "double", "params": [i], "id": i}))
+        .collect();
+    let reply = block_on(service.answer(Value::Array(calls).to_string().as_bytes(), &transport));
+    let value: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+    assert_eq!(
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["result"].clone())
+            .collect::<Vec<_>>(),
+        [0, 2, 4, 6, 8]
+    );
+    let sent = transport.sent.borrow();
+    assert_eq!(sent.len(), 5);
+    assert!(
+        sent.iter().all(|(_, body)| body.starts_with("{\"params\"")),
+        "single form only"
+    );
+    assert!(Grouping::from_variable(Some("maybe")).is_err());
+}
+
+#[test]
 fn a_failing_group_falls_back_to_single_calls() {
     let transport = InProcess {
         poison: Some("13"),
@@ -468,6 +499,7 @@ fn a_batch_over_the_limit_is_refused_whole() {
     let service = Service {
         registry: MethodRegistry::parse("double").unwrap(),
         limits,
+        grouping: Grouping::default(),
     };
     let call = r#"{"jsonrpc":"2.0","method":"double","params":[1],"id":1}"#;
     let transport = InProcess::default();

@@ -86,6 +86,17 @@ impl variables::VariablesHost for InstanceState {
     }
 }
 
+/// How the host compiles components.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Compilation {
+    /// Compile every component when the app loads.
+    #[default]
+    Fresh,
+    /// Reuse wasmtime's on-disk cache of compiled code, as `wasmtime run`
+    /// does: what a process started once per call can do at best.
+    Cached,
+}
+
 impl App {
     /// Compiles every component of the manifest and checks its imports.
     /// `environment` is where `SPIN_VARIABLE_*` overrides are read.
@@ -93,8 +104,19 @@ impl App {
         manifest: &Manifest,
         environment: impl Fn(&str) -> Option<String>,
     ) -> Result<Arc<App>> {
+        Self::load_with(manifest, environment, Compilation::Fresh)
+    }
+
+    pub fn load_with(
+        manifest: &Manifest,
+        environment: impl Fn(&str) -> Option<String>,
+        compilation: Compilation,
+    ) -> Result<Arc<App>> {
         let mut config = Config::new();
         config.wasm_component_model(true).epoch_interruption(true);
+        if compilation == Compilation::Cached {
+            config.cache(Some(wasmtime::Cache::from_file(None)?));
+        }
         let engine = Engine::new(&config)?;
 
         let mut linker = Linker::<InstanceState>::new(&engine);

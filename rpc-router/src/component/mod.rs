@@ -4,6 +4,7 @@
 
 mod chain;
 
+use crate::dispatch::Grouping;
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::registry::MethodRegistry;
@@ -48,7 +49,12 @@ fn configure() -> Result<Service, String> {
     let registry = MethodRegistry::parse(&variable("functions").unwrap_or_default())
         .map_err(|error| error.to_string())?;
     let limits = Limits::from_variables(variable)?;
-    Ok(Service { registry, limits })
+    let grouping = Grouping::from_variable(variable("group_calls").as_deref())?;
+    Ok(Service {
+        registry,
+        limits,
+        grouping,
+    })
 }
 
 /// Reads the request body, stopping at the size limit instead of buffering

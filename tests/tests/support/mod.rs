@@ -74,11 +74,11 @@ impl Runtime {
     }
 }
 
-/// A running app, stopped when dropped.
+/// A running server process, stopped when dropped.
 pub struct Server {
     pub address: SocketAddr,
-    pub runtime: Runtime,
-    child: Child,
+    pub name: String,
+    pub child: Child,
 }
 
 impl Server {
@@ -96,22 +96,28 @@ impl Server {
             .arg("--from")
             .arg(manifest)
             .args(["--listen", &address.to_string()])
-            .envs(environment.iter().copied())
-            .stdin(Stdio::null());
-        let child = command
-            .spawn()
-            .unwrap_or_else(|error| panic!("starting {runtime:?}: {error}"));
-        let mut server = Server {
-            address,
-            runtime: runtime.clone(),
-            child,
-        };
-        server.wait_until_ready();
+            .envs(environment.iter().copied());
+        let server = Server::run(runtime.name(), command, address);
         eprintln!(
             "{}: serving {} on http://{address}",
             runtime.name(),
             manifest.display()
         );
+        server
+    }
+
+    /// Runs `command`, which must serve on `address`, and waits until it does.
+    pub fn run(name: &str, mut command: Command, address: SocketAddr) -> Server {
+        let child = command
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting {name}: {error}"));
+        let mut server = Server {
+            address,
+            name: name.to_owned(),
+            child,
+        };
+        server.wait_until_ready();
         server
     }
 
@@ -126,11 +132,11 @@ impl Server {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{} exited before serving: {status}", self.runtime.name());
+                panic!("{} exited before serving: {status}", self.name);
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("{} did not start serving within 120 s", self.runtime.name());
+        panic!("{} did not start serving within 120 s", self.name);
     }
 }
 
@@ -141,7 +147,8 @@ impl Drop for Server {
     }
 }
 
-fn free_loopback_address() -> SocketAddr {
+/// A loopback address with a port that was free a moment ago.
+pub fn free_loopback_address() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
     listener.local_addr().expect("a bound address")
 }

@@ -1,0 +1,118 @@
+//! The two servers the app is compared with, each run as its own process
+//! (the benchmark re-executes itself with `serve-jsonrpsee` or
+//! `serve-process-per-call`), so that each one's memory is its own.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use jsonrpsee::server::{RpcModule, Server};
+use jsonrpsee::types::ErrorObjectOwned;
+use serde_json::{json, Value};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// A native jsonrpsee HTTP server with the same `double` and `triple`:
+/// what a user would pick if isolation did not matter.
+pub async fn serve_jsonrpsee(address: SocketAddr) {
+    let server = Server::builder()
+        .build(address)
+        .await
+        .expect("jsonrpsee binds");
+    let mut module = RpcModule::new(());
+    for (name, factor) in [("double", 2_i64), ("triple", 3)] {
+        module
+            .register_method(name, move |params, _, _| {
+                let x: i64 = params.one()?;
+                x.checked_mul(factor)
+                    .ok_or_else(|| ErrorObjectOwned::owned(-32602, "overflow", None::<()>))
+            })
+            .expect("a new method name");
+    }
+    server.start(module).stopped().await;
+}
+
+/// The 2019 seed's design: a native JSON-RPC HTTP front that starts a fresh
+/// runtime process per call to run the function component once (here the
+/// project's host, `spin-test-host call`, with wasmtime's compilation cache,
+/// the best such a process can do).
+pub async fn serve_process_per_call(address: SocketAddr, host: PathBuf, components: PathBuf) {
+    let listener = TcpListener::bind(address).await.expect("the front binds");
+    let front = Arc::new((host, components));
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let front = front.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                let front = front.clone();
+                async move {
+                    let body = request
+                        .into_body()
+                        .collect()
+                        .await
+                        .map(|b| b.to_bytes())
+                        .unwrap_or_default();
+                    let answer = answer_by_process(&front.0, &front.1, &body).await;
+                    let mut response =
+                        hyper::Response::new(Full::new(Bytes::from(answer.to_string())));
+                    response.headers_mut().insert(
+                        "content-type",
+                        "application/json".parse().expect("a header value"),
+                    );
+                    Ok::<_, Infallible>(response)
+                }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn answer_by_process(host: &PathBuf, components: &std::path::Path, body: &[u8]) -> Value {
+    let Ok(request) = serde_json::from_slice::<Value>(body) else {
+        return json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null});
+    };
+    let id = request["id"].clone();
+    let method = request["method"].as_str().unwrap_or_default();
+    if method != "double" && method != "triple" {
+        return json!({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": id});
+    }
+    let inner = json!({"params": request["params"]}).to_string();
+    let output = tokio::process::Command::new(host)
+        .args(["call", "--component"])
+        .arg(components.join(format!("{method}.wasm")))
+        .args(["--body", &inner])
+        .output()
+        .await;
+    let outcome = output
+        .ok()
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .and_then(|stdout| {
+            stdout
+                .lines()
+                .nth(1)
+                .and_then(|line| serde_json::from_str::<Value>(line).ok())
+        });
+    match outcome {
+        Some(Value::Object(mut outcome)) => {
+            let mut response = json!({"jsonrpc": "2.0"});
+            if let Some(result) = outcome.remove("result") {
+                response["result"] = result;
+            } else {
+                response["error"] = outcome.remove("error").unwrap_or(Value::Null);
+            }
+            response["id"] = id;
+            response
+        }
+        _ => {
+            json!({"jsonrpc": "2.0", "error": {"code": -32000, "message": "the function process failed"}, "id": id})
+        }
+    }
+}

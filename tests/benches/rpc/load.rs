@@ -1,0 +1,169 @@
+//! The load generator: `connections` keep-alive HTTP/1.1 connections, each
+//! sending one request after another for a fixed time, every answer checked.
+//! Loopback only, bounded in time.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+/// One kind of request and the answer it must get.
+#[derive(Clone)]
+pub struct Workload {
+    pub path: String,
+    pub body: Bytes,
+    /// The exact answer body every request must get (checked byte for byte).
+    pub expected: Bytes,
+    /// Calls per request (100 for a batch of 100).
+    pub calls_per_request: u32,
+}
+
+/// What one run measured.
+pub struct Measurement {
+    pub requests: u64,
+    pub errors: u64,
+    pub elapsed: Duration,
+    /// Latency of each successful request, in microseconds, sorted.
+    pub latencies_us: Vec<u32>,
+    pub first_error: Option<String>,
+}
+
+impl Measurement {
+    pub fn requests_per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn percentile_ms(&self, percentile: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((percentile / 100.0) * (self.latencies_us.len() - 1) as f64).round() as usize;
+        self.latencies_us[rank] as f64 / 1000.0
+    }
+}
+
+/// Runs `workload` against `address` on `connections` connections for `duration`.
+pub async fn run(
+    address: SocketAddr,
+    workload: &Workload,
+    connections: usize,
+    duration: Duration,
+) -> Measurement {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let workload = workload.clone();
+            tokio::spawn(async move { connection(address, workload, deadline).await })
+        })
+        .collect();
+    let mut total = Measurement {
+        requests: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latencies_us: Vec::new(),
+        first_error: None,
+    };
+    for task in tasks {
+        let part = task.await.unwrap_or_else(|error| Measurement {
+            requests: 0,
+            errors: 1,
+            elapsed: Duration::ZERO,
+            latencies_us: Vec::new(),
+            first_error: Some(format!("load task failed: {error}")),
+        });
+        total.requests += part.requests;
+        total.errors += part.errors;
+        total.latencies_us.extend(part.latencies_us);
+        total.first_error = total.first_error.or(part.first_error);
+    }
+    total.elapsed = start.elapsed();
+    total.latencies_us.sort_unstable();
+    total
+}
+
+async fn connection(address: SocketAddr, workload: Workload, deadline: Instant) -> Measurement {
+    let mut measurement = Measurement {
+        requests: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latencies_us: Vec::new(),
+        first_error: None,
+    };
+    let mut sender = None;
+    while Instant::now() < deadline {
+        if sender.is_none() {
+            match open(address).await {
+                Ok(opened) => sender = Some(opened),
+                Err(error) => {
+                    record_error(&mut measurement, error);
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            }
+        }
+        let Some(connection) = sender.as_mut() else {
+            continue;
+        };
+        let request = hyper::Request::post(&workload.path)
+            .header("host", address.to_string())
+            .header("content-type", "application/json")
+            .body(Full::new(workload.body.clone()))
+            .expect("a valid request");
+        let sent = Instant::now();
+        let outcome = async {
+            let response = connection
+                .send_request(request)
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = response.status().as_u16();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| e.to_string())?
+                .to_bytes();
+            if status != 200 || body != workload.expected {
+                return Err(format!(
+                    "status {status}, body {:?}",
+                    String::from_utf8_lossy(&body[..body.len().min(200)])
+                ));
+            }
+            Ok(())
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                measurement.requests += 1;
+                measurement
+                    .latencies_us
+                    .push(sent.elapsed().as_micros().min(u32::MAX as u128) as u32);
+            }
+            Err(error) => {
+                record_error(&mut measurement, error);
+                sender = None;
+            }
+        }
+    }
+    measurement
+}
+
+fn record_error(measurement: &mut Measurement, error: String) {
+    measurement.errors += 1;
+    measurement.first_error.get_or_insert(error);
+}
+
+async fn open(address: SocketAddr) -> Result<http1::SendRequest<Full<Bytes>>, String> {
+    let stream = TcpStream::connect(address)
+        .await
+        .map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (sender, connection) = http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
