@@ -15,7 +15,7 @@
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use spin_test_host::runtime::{App, Compilation};
+use spin_test_host::runtime::{App, Usage};
 use spin_test_host::{manifest::Manifest, spin_build, spin_cli};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -116,7 +116,7 @@ async fn call(options: Options) -> Result<()> {
         ),
         std::env::current_dir()?,
     )?;
-    let app = App::load_with(&manifest, |_| None, Compilation::Cached)?;
+    let app = App::load_with(&manifest, |_| None, Usage::SingleCall)?;
     let route = app.route("/").context("the component's route")?;
     let body = Full::new(Bytes::from(options.body))
         .map_err(|never| match never {})

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::runtime::AbortOnDropJoinHandle;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
@@ -31,6 +31,15 @@ use wasmtime_wasi_http::WasiHttpCtx;
 
 /// A request or response body as wasmtime-wasi-http streams it.
 pub type Body = HyperOutgoingBody;
+
+/// Instances alive at once, across all components (Spin's default pool size).
+const MAX_INSTANCES: u32 = 1000;
+
+/// The most linear memory one instance may grow to.
+const MAX_MEMORY_BYTES: usize = 256 << 20;
+
+/// How much of a slot's memory, table and stack stays resident between instances.
+const KEEP_RESIDENT_BYTES: usize = 512 << 10;
 
 /// How often running guests yield to the async runtime (Spin ticks at the same rate).
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -86,15 +95,17 @@ impl variables::VariablesHost for InstanceState {
     }
 }
 
-/// How the host compiles components.
+/// What the engine is tuned for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Compilation {
-    /// Compile every component when the app loads.
+pub enum Usage {
+    /// A long-running server: components compiled at load, instances from a
+    /// pre-reserved pool, as Spin does by default.
     #[default]
-    Fresh,
-    /// Reuse wasmtime's on-disk cache of compiled code, as `wasmtime run`
-    /// does: what a process started once per call can do at best.
-    Cached,
+    Server,
+    /// One call in a fresh process (`spin-test-host call`): compiled code
+    /// from wasmtime's on-disk cache, as `wasmtime run` does, and no pool to
+    /// reserve. The best a process started per call can do.
+    SingleCall,
 }
 
 impl App {
@@ -104,18 +115,41 @@ impl App {
         manifest: &Manifest,
         environment: impl Fn(&str) -> Option<String>,
     ) -> Result<Arc<App>> {
-        Self::load_with(manifest, environment, Compilation::Fresh)
+        Self::load_with(manifest, environment, Usage::Server)
     }
 
     pub fn load_with(
         manifest: &Manifest,
         environment: impl Fn(&str) -> Option<String>,
-        compilation: Compilation,
+        usage: Usage,
     ) -> Result<Arc<App>> {
         let mut config = Config::new();
         config.wasm_component_model(true).epoch_interruption(true);
-        if compilation == Compilation::Cached {
-            config.cache(Some(wasmtime::Cache::from_file(None)?));
+        match usage {
+            Usage::Server => {
+                // Instances come from pre-reserved slots: a fresh instance
+                // per request stays cheap.
+                let mut pool = PoolingAllocationConfig::default();
+                pool.total_component_instances(MAX_INSTANCES)
+                    .total_core_instances(MAX_INSTANCES * 8)
+                    .total_memories(MAX_INSTANCES * 2)
+                    .total_tables(MAX_INSTANCES * 8)
+                    .total_stacks(MAX_INSTANCES)
+                    .max_memory_size(MAX_MEMORY_BYTES)
+                    // Reset what a request typically touches with memset
+                    // rather than returning it to the kernel: fewer page
+                    // faults and TLB shootdowns for the slot's next instance.
+                    .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
+                    .table_keep_resident(KEEP_RESIDENT_BYTES)
+                    .async_stack_keep_resident(KEEP_RESIDENT_BYTES);
+                config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+                // Copy the (small) data segments into the resident slot
+                // instead of mapping them copy-on-write: no write faults.
+                config.memory_init_cow(false);
+            }
+            Usage::SingleCall => {
+                config.cache(Some(wasmtime::Cache::from_file(None)?));
+            }
         }
         let engine = Engine::new(&config)?;
 

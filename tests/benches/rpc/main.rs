@@ -72,6 +72,9 @@ fn main() {
         _ => {}
     }
     let quick = args.iter().any(|arg| arg == "--quick");
+    // Measure the servers as deployed, not with error backtraces switched on.
+    std::env::remove_var("RUST_BACKTRACE");
+    std::env::remove_var("RUST_LIB_BACKTRACE");
     let (concurrencies, duration): (&[usize], Duration) = if quick {
         (&[8], Duration::from_secs(2))
     } else {
