@@ -1,0 +1,429 @@
+//! A bounded, grammar-aware fuzzer for the router's JSON-RPC core
+//! (parse → plan → dispatch → respond), with the real function logic
+//! in-process. Stable Rust, no instrumentation: inputs are generated from a
+//! JSON-RPC grammar (ids, methods, params, batches, notifications, the seed's
+//! envelope, hostile values), then half of them are mutated at the byte
+//! level. The properties checked for every input:
+//!
+//! - the core never panics;
+//! - every answer is valid JSON-RPC 2.0 (`204` with no body, or `200` with
+//!   one response object or a non-empty array of them, each with
+//!   `"jsonrpc": "2.0"`, exactly one of `result`/`error`, and an `id`);
+//! - for generated (unmutated) input: a batch of n entries with k
+//!   notifications gets n − k responses, and every id comes back as the
+//!   same JSON token.
+//!
+//! `cargo test -p rpc-router --test fuzz` runs the corpus and 20 000 inputs;
+//! `FUZZ_INPUTS=1000000 cargo test --release -p rpc-router --test fuzz`
+//! runs a million (`FUZZ_SEED` picks another sequence). A failing input is
+//! printed; keep it in `tests/fuzz-corpus/`, which is replayed on every run.
+
+use futures::executor::block_on;
+use rpc_function::IntegerFunction;
+use rpc_router::dispatch::{Grouping, Transport, TransportError};
+use rpc_router::limits::Limits;
+use rpc_router::registry::MethodRegistry;
+use rpc_router::service::{Reply, Service};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::path::Path;
+
+const FUNCTIONS: [IntegerFunction; 2] = [
+    IntegerFunction {
+        name: "double",
+        apply: |x| x.checked_mul(2),
+    },
+    IntegerFunction {
+        name: "triple",
+        apply: |x| x.checked_mul(3),
+    },
+];
+
+struct InProcess;
+
+impl Transport for InProcess {
+    async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        let function = FUNCTIONS
+            .iter()
+            .find(|f| f.name == function)
+            .ok_or(TransportError::Status(404))?;
+        let answer = function.answer(&body);
+        match answer.status {
+            200 => Ok(answer.body),
+            status => Err(TransportError::Status(status)),
+        }
+    }
+}
+
+fn service() -> Service {
+    Service {
+        registry: MethodRegistry::parse("double,triple").expect("a valid registry"),
+        limits: Limits {
+            max_batch_calls: 50,
+            ..Limits::default()
+        },
+        grouping: Grouping::PerFunction,
+    }
+}
+
+/// xorshift64*: small, fast, reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// One generated entry of a message, and what the router must do with it.
+struct Entry {
+    text: String,
+    /// The id token, if the entry has a valid one.
+    id: Option<String>,
+    /// A structurally valid request without an id: never answered.
+    notification: bool,
+}
+
+const IDS: &[&str] = &[
+    "1",
+    "0",
+    "-7",
+    "123456789012345678901234567890",
+    "1.5",
+    "2e10",
+    "-0",
+    "null",
+    "\"a\"",
+    "\"\"",
+    "\"\\u00e9\\n\\\"q\\\"\"",
+    "\"😀\"",
+];
+const BAD_IDS: &[&str] = &["true", "[1]", "{}", "{\"id\":1}"];
+const METHODS: &[&str] = &[
+    "\"double\"",
+    "\"triple\"",
+    "\"echo\"",
+    "\"nope\"",
+    "\"../triple\"",
+    "\"double.spin.internal\"",
+    "\"rpc.discover\"",
+    "\"\"",
+    "\"dou\\u0062le\"",
+    "1",
+    "null",
+    "[\"double\"]",
+];
+const VALUES: &[&str] = &[
+    "0",
+    "21",
+    "-21",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775808",
+    "4611686018427387904",
+    "1.5",
+    "1e3",
+    "\"10\"",
+    "\"-3\"",
+    "\"ten\"",
+    "\"\"",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "[[1]]",
+    "\"9223372036854775807\"",
+];
+
+fn params(rng: &mut Rng) -> Option<String> {
+    let value = rng.pick(VALUES);
+    match rng.below(9) {
+        0 => None,
+        1 => Some(format!("[{value}]")),
+        2 => Some(format!("{{\"x\":{value}}}")),
+        3 => Some(format!("[{value},{}]", rng.pick(VALUES))),
+        4 => Some(format!("{{\"x\":{value},\"y\":1}}")),
+        5 => Some(rng.pick(&["1", "\"x\"", "null", "true"]).to_owned()),
+        6 => Some(format!(
+            "{{\"Service Name\":\"wasm\",\"Type\":{},\"Execution\":{{\"FunctionName\":{},\"Argument\":{value}}}}}",
+            rng.pick(&["\"Execution\"", "\"Other\"", "1"]),
+            rng.pick(&["\"double\"", "\"triple\"", "\"echo\"", "\"none\"", "7"]),
+        )),
+        7 => {
+            let depth = 1 + rng.below(300);
+            Some(format!("{}{value}{}", "[".repeat(depth), "]".repeat(depth)))
+        }
+        _ => Some(format!("[{value}]")),
+    }
+}
+
+fn entry(rng: &mut Rng) -> Entry {
+    if rng.chance(5) {
+        let text = rng
+            .pick(&["1", "\"x\"", "null", "[]", "[1]", "true"])
+            .to_owned();
+        return Entry {
+            text,
+            id: None,
+            notification: false,
+        };
+    }
+    let mut members = Vec::new();
+    let mut valid = true;
+    match rng.below(12) {
+        0 => valid = false,
+        1 => {
+            members.push(format!(
+                "\"jsonrpc\":{}",
+                rng.pick(&["\"1.0\"", "2.0", "null", "\"2.0 \""])
+            ));
+            valid = false;
+        }
+        _ => members.push("\"jsonrpc\":\"2.0\"".to_owned()),
+    }
+    let method = if rng.chance(95) {
+        Some(rng.pick(METHODS))
+    } else {
+        None
+    };
+    match method {
+        Some(method) => {
+            valid &= method.starts_with('"');
+            members.push(format!("\"method\":{method}"));
+        }
+        None => valid = false,
+    }
+    if let Some(params) = params(rng) {
+        valid &= params.starts_with('[') || params.starts_with('{');
+        members.push(format!("\"params\":{params}"));
+    }
+    let mut id = None;
+    let mut has_id = false;
+    match rng.below(10) {
+        0..=2 => {}
+        3 => {
+            members.push(format!("\"id\":{}", rng.pick(BAD_IDS)));
+            has_id = true;
+            valid = false;
+        }
+        _ => {
+            let token = rng.pick(IDS).to_owned();
+            members.push(format!("\"id\":{token}"));
+            id = Some(token);
+            has_id = true;
+        }
+    }
+    if rng.chance(10) {
+        members.push("\"extra\":{\"deep\":[1,2,{\"x\":null}]}".to_owned());
+    }
+    // Member order does not matter to JSON-RPC: shuffle it.
+    for i in (1..members.len()).rev() {
+        members.swap(i, rng.below(i + 1));
+    }
+    let text = format!(
+        "{{{}}}",
+        members.join(if rng.chance(50) { "," } else { " , " })
+    );
+    // An invalid request is answered with id null unless its id was readable.
+    Entry {
+        text,
+        id: if valid || id.is_some() { id } else { None },
+        notification: valid && !has_id,
+    }
+}
+
+/// A generated message: its text and, per answered entry, the id token expected.
+fn message(rng: &mut Rng) -> (String, Vec<Option<String>>, bool) {
+    if rng.chance(70) {
+        let entry = entry(rng);
+        let expected = if entry.notification {
+            vec![]
+        } else {
+            vec![entry.id.clone()]
+        };
+        return (entry.text, expected, false);
+    }
+    let entries: Vec<Entry> = (0..1 + rng.below(20)).map(|_| entry(rng)).collect();
+    let text = format!(
+        "[{}]",
+        entries
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let expected = entries
+        .iter()
+        .filter(|e| !e.notification)
+        .map(|e| e.id.clone())
+        .collect();
+    (text, expected, true)
+}
+
+fn mutate(rng: &mut Rng, text: &str) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(5) {
+            0 => bytes.truncate(at),
+            1 => bytes.insert(
+                at,
+                rng.pick(&["{", "}", "[", "]", ",", ":", "\"", "\\", "\u{0}", "ÿ"])
+                    .as_bytes()[0],
+            ),
+            2 if at < bytes.len() => bytes[at] ^= 1 << rng.below(8),
+            3 if at < bytes.len() => {
+                bytes.remove(at);
+            }
+            _ => {
+                let end = (at + rng.below(16)).min(bytes.len());
+                let piece = bytes[at..end].to_vec();
+                bytes.splice(at..at, piece);
+            }
+        }
+    }
+    bytes
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponseShape<'a> {
+    jsonrpc: &'a str,
+    #[serde(borrow, default)]
+    result: Option<&'a RawValue>,
+    #[serde(default)]
+    error: Option<ErrorShape>,
+    #[serde(borrow)]
+    id: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorShape {
+    #[allow(dead_code)]
+    code: i64,
+    #[allow(dead_code)]
+    message: String,
+}
+
+/// Checks one answer; `expected` is the id token per response for generated input.
+fn check(
+    input: &[u8],
+    reply: &Reply,
+    expected: Option<(&[Option<String>], bool)>,
+) -> Result<(), String> {
+    let Some(body) = &reply.body else {
+        if reply.status != 204 {
+            return Err(format!("no body with status {}", reply.status));
+        }
+        return match expected {
+            Some((ids, _)) if !ids.is_empty() => {
+                Err(format!("expected {} responses, got none", ids.len()))
+            }
+            _ => Ok(()),
+        };
+    };
+    if reply.status != 200 {
+        return Err(format!("status {} with a body", reply.status));
+    }
+    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
+    let (responses, is_array): (Vec<&RawValue>, bool) = if text.starts_with('[') {
+        let responses: Vec<&RawValue> =
+            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        if responses.is_empty() {
+            return Err("an empty array".into());
+        }
+        (responses, true)
+    } else {
+        (
+            vec![serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?],
+            false,
+        )
+    };
+    let mut ids = Vec::new();
+    for response in &responses {
+        let shape: ResponseShape = serde_json::from_str(response.get())
+            .map_err(|e| format!("not a response ({e}): {}", response.get()))?;
+        if shape.jsonrpc != "2.0" || shape.result.is_some() == shape.error.is_some() {
+            return Err(format!("not a JSON-RPC 2.0 response: {}", response.get()));
+        }
+        ids.push(shape.id.get().to_owned());
+    }
+    if let Some((expected, batch)) = expected {
+        // An oversized batch or a parse error is answered with one error object.
+        let refused_whole = !is_array && batch;
+        if !refused_whole {
+            let expected: Vec<String> = expected
+                .iter()
+                .map(|id| id.clone().unwrap_or_else(|| "null".into()))
+                .collect();
+            if ids != expected {
+                return Err(format!("ids {ids:?}, expected {expected:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_one(input: &[u8], expected: Option<(&[Option<String>], bool)>) -> Result<(), String> {
+    let outcome = std::panic::catch_unwind(|| block_on(service().answer(input, &InProcess)));
+    let reply = outcome.map_err(|_| "the core panicked".to_owned())?;
+    check(&reply, expected)
+}
+
+#[test]
+fn corpus_inputs_keep_every_property() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+    let mut count = 0;
+    for file in std::fs::read_dir(&dir).expect("the corpus directory") {
+        let path = file.expect("a corpus entry").path();
+        let input = std::fs::read(&path).expect("a corpus file");
+        if let Err(problem) = run_one(&input, None) {
+            panic!("{}: {problem}", path.display());
+        }
+        count += 1;
+    }
+    assert!(count >= 10, "the corpus holds {count} inputs");
+}
+
+#[test]
+fn generated_and_mutated_inputs_keep_every_property() {
+    let inputs: u64 = std::env::var("FUZZ_INPUTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let seed: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x5eed);
+    let mut rng = Rng(seed | 1);
+    let mut answered = 0_u64;
+    for i in 0..inputs {
+        let (text, ids, batch) = message(&mut rng);
+        let (input, expected) = if rng.chance(50) {
+            (text.into_bytes(), Some((ids.as_slice(), batch)))
+        } else {
+            (mutate(&mut rng, &text), None)
+        };
+        if let Err(problem) = run_one(&input, expected) {
+            panic!(
+                "input #{i} (seed {seed}): {problem}\ninput: {}",
+                String::from_utf8_lossy(&input)
+            );
+        }
+        answered += 1;
+    }
+    eprintln!("fuzz: {answered} inputs, seed {seed}, all properties held");
+}
