@@ -319,11 +319,7 @@ struct ErrorShape {
 }
 
 /// Checks one answer; `expected` is the id token per response for generated input.
-fn check(
-    input: &[u8],
-    reply: &Reply,
-    expected: Option<(&[Option<String>], bool)>,
-) -> Result<(), String> {
+fn check(reply: &Reply, expected: Option<(&[Option<String>], bool)>) -> Result<(), String> {
     let Some(body) = &reply.body else {
         if reply.status != 204 {
             return Err(format!("no body with status {}", reply.status));
