@@ -15,6 +15,8 @@ use tokio::net::TcpStream;
 pub struct Workload {
     pub path: String,
     pub body: Bytes,
+    /// The status every request must get.
+    pub expected_status: u16,
     /// The exact answer body every request must get (checked byte for byte).
     pub expected: Bytes,
     /// Calls per request (100 for a batch of 100).
@@ -22,6 +24,7 @@ pub struct Workload {
 }
 
 /// What one run measured.
+#[derive(Default)]
 pub struct Measurement {
     pub requests: u64,
     pub errors: u64,
@@ -52,28 +55,41 @@ pub async fn run(
     connections: usize,
     duration: Duration,
 ) -> Measurement {
+    run_mix(
+        address,
+        std::slice::from_ref(workload),
+        connections,
+        duration,
+        None,
+    )
+    .await
+}
+
+/// Runs the `workloads` in turn on each of `connections` connections for
+/// `duration`; with `pause`, each connection waits that long between requests.
+pub async fn run_mix(
+    address: SocketAddr,
+    workloads: &[Workload],
+    connections: usize,
+    duration: Duration,
+    pause: Option<Duration>,
+) -> Measurement {
     let start = Instant::now();
     let deadline = start + duration;
     let tasks: Vec<_> = (0..connections)
-        .map(|_| {
-            let workload = workload.clone();
-            tokio::spawn(async move { connection(address, workload, deadline).await })
+        .map(|index| {
+            let mut workloads = workloads.to_vec();
+            let turn = index % workloads.len();
+            workloads.rotate_left(turn);
+            tokio::spawn(async move { connection(address, workloads, deadline, pause).await })
         })
         .collect();
-    let mut total = Measurement {
-        requests: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        latencies_us: Vec::new(),
-        first_error: None,
-    };
+    let mut total = Measurement::default();
     for task in tasks {
         let part = task.await.unwrap_or_else(|error| Measurement {
-            requests: 0,
             errors: 1,
-            elapsed: Duration::ZERO,
-            latencies_us: Vec::new(),
             first_error: Some(format!("load task failed: {error}")),
+            ..Measurement::default()
         });
         total.requests += part.requests;
         total.errors += part.errors;
@@ -85,15 +101,15 @@ pub async fn run(
     total
 }
 
-async fn connection(address: SocketAddr, workload: Workload, deadline: Instant) -> Measurement {
-    let mut measurement = Measurement {
-        requests: 0,
-        errors: 0,
-        elapsed: Duration::ZERO,
-        latencies_us: Vec::new(),
-        first_error: None,
-    };
+async fn connection(
+    address: SocketAddr,
+    workloads: Vec<Workload>,
+    deadline: Instant,
+    pause: Option<Duration>,
+) -> Measurement {
+    let mut measurement = Measurement::default();
     let mut sender = None;
+    let mut turn = 0;
     while Instant::now() < deadline {
         if sender.is_none() {
             match open(address).await {
@@ -108,6 +124,11 @@ async fn connection(address: SocketAddr, workload: Workload, deadline: Instant) 
         let Some(connection) = sender.as_mut() else {
             continue;
         };
+        if let Some(pause) = pause {
+            tokio::time::sleep(pause).await;
+        }
+        let workload = &workloads[turn % workloads.len()];
+        turn += 1;
         let request = hyper::Request::post(&workload.path)
             .header("host", address.to_string())
             .header("content-type", "application/json")
@@ -126,10 +147,11 @@ async fn connection(address: SocketAddr, workload: Workload, deadline: Instant) 
                 .await
                 .map_err(|e| e.to_string())?
                 .to_bytes();
-            if status != 200 || body != workload.expected {
+            if status != workload.expected_status || body != workload.expected {
+                let shown = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
                 return Err(format!(
-                    "status {status}, body {:?}",
-                    String::from_utf8_lossy(&body[..body.len().min(200)])
+                    "{}: status {status}, body {shown:?}",
+                    workload.path
                 ));
             }
             Ok(())

@@ -188,6 +188,7 @@ fn workload(
     Workload {
         path: path.to_owned(),
         body: Bytes::from(body.to_string()),
+        expected_status: 200,
         expected: Bytes::from(answer.body),
         calls_per_request,
     }
