@@ -6,6 +6,7 @@ use spin_sdk::http_component;
 
 const DOUBLE: IntegerFunction = IntegerFunction {
     name: "double",
+    summary: "Doubles x: 2·x.",
     apply: |x| x.checked_mul(2),
 };
 

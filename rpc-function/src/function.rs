@@ -13,6 +13,8 @@ pub const INVALID_REQUEST: i64 = -32600;
 pub struct IntegerFunction {
     /// The method name, which is also the component id in `spin.toml`.
     pub name: &'static str,
+    /// One line for `rpc.discover`: what the function computes.
+    pub summary: &'static str,
     /// `f(x)`, or `None` when the result does not fit in an i64.
     pub apply: fn(i64) -> Option<i64>,
 }
@@ -38,6 +40,28 @@ impl IntegerFunction {
                 self.name
             )),
         }
+    }
+
+    /// The function's OpenRPC method object: what it answers to `GET`, and
+    /// what the router's `rpc.discover` lists for it.
+    pub fn describe(&self) -> Vec<u8> {
+        let description = serde_json::json!({
+            "name": self.name,
+            "summary": self.summary,
+            "paramStructure": "either",
+            "params": [{
+                "name": "x",
+                "required": true,
+                "description": "A 64-bit signed integer, as a JSON integer or a decimal string.",
+                "schema": {"oneOf": [
+                    {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
+                    {"type": "string", "pattern": "^-?[0-9]+$"}
+                ]}
+            }],
+            "result": {"name": "result", "schema": {"type": "integer"}},
+            "errors": [{"code": INVALID_PARAMS, "message": "Invalid params: x is not a 64-bit integer, or the result overflows"}]
+        });
+        description.to_string().into_bytes()
     }
 
     /// Answers an inner request body, in whichever form it came.
@@ -91,6 +115,7 @@ mod tests {
 
     const DOUBLE: IntegerFunction = IntegerFunction {
         name: "double",
+        summary: "Doubles x: 2·x.",
         apply: |x| x.checked_mul(2),
     };
 

@@ -11,6 +11,7 @@
 //! missing when the client sent none). An [`Outcome`] is `{"result": R}` or
 //! `{"error": {"code": C, "message": M}}` with a JSON-RPC error code. Both
 //! answers have status 200; a request the function cannot read gets 400.
+//! `GET /` answers the function's OpenRPC method object, for `rpc.discover`.
 //!
 //! The list form exists because on Spin every chained request instantiates
 //! the callee afresh: a batch costs one instance per function instead of one

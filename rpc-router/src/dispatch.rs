@@ -20,6 +20,10 @@ use std::time::Duration;
 pub trait Transport {
     /// Sends `body` to `function` and returns the body of a 2xx answer.
     async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError>;
+
+    /// Asks `function` to describe itself (`GET`) and returns the body of a
+    /// 2xx answer: its OpenRPC method object.
+    async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError>;
 }
 
 /// Why a function request brought back no usable answer body.

@@ -3,6 +3,7 @@
 //! Pure apart from the [`Transport`] it is given, so every rule of the wire
 //! contract is unit-tested natively; the Spin handler only moves bytes.
 
+use crate::discovery::{self, AppInfo};
 use crate::dispatch::{run_all, Grouping, Transport};
 use crate::jsonrpc::request::InvalidRequest;
 use crate::jsonrpc::response::Outcome;
@@ -10,6 +11,8 @@ use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
 use crate::limits::Limits;
 use crate::methods::{resolve, FunctionCall};
 use crate::registry::MethodRegistry;
+use futures::future::{join, OptionFuture};
+use serde_json::value::RawValue;
 
 /// What the router answers over HTTP.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,6 +46,8 @@ enum Slot<'a> {
     Answered(Response<'a>),
     /// Waiting for `calls[index]`; answered under `id` unless a notification.
     Calling { index: usize, id: Option<Id<'a>> },
+    /// Waiting for the discovery document (`rpc.discover`).
+    Discovering { id: Id<'a> },
     /// A notification whose method could not be resolved: no answer (spec §4.1).
     Silent,
 }
@@ -52,9 +57,32 @@ pub struct Service {
     pub registry: MethodRegistry,
     pub limits: Limits,
     pub grouping: Grouping,
+    pub info: AppInfo,
 }
 
 impl Service {
+    /// Decides what answers a valid request: a function call (queued in
+    /// `calls`), discovery, or an error. Notifications are never answered.
+    fn plan<'a>(&'a self, request: Request<'a>, calls: &mut Vec<FunctionCall<'a>>) -> Slot<'a> {
+        let planned = if request.method == discovery::METHOD {
+            discovery_params(request.params).map(|()| None)
+        } else {
+            resolve(&self.registry, &request.method, request.params).map(Some)
+        };
+        match (planned, request.id) {
+            (Ok(Some(call)), id) => {
+                calls.push(call);
+                Slot::Calling {
+                    index: calls.len() - 1,
+                    id,
+                }
+            }
+            (Ok(None), Some(id)) => Slot::Discovering { id },
+            (Err(error), Some(id)) => Slot::Answered(Response::error(id, error)),
+            (Ok(None) | Err(_), None) => Slot::Silent,
+        }
+    }
+
     /// Answers one request body.
     pub async fn answer<T: Transport>(&self, body: &[u8], transport: &T) -> Reply {
         let (entries, is_batch) = match Message::parse(body, self.limits.max_batch_calls) {
@@ -87,32 +115,27 @@ impl Service {
             .into_iter()
             .map(|entry| match entry {
                 Err(invalid) => Slot::Answered(Response::error(invalid.id, invalid.error)),
-                Ok(request) => match resolve(&self.registry, &request.method, request.params) {
-                    Ok(call) => {
-                        calls.push(call);
-                        Slot::Calling {
-                            index: calls.len() - 1,
-                            id: request.id,
-                        }
-                    }
-                    Err(error) => match request.id {
-                        Some(id) => Slot::Answered(Response::error(id, error)),
-                        None => Slot::Silent,
-                    },
-                },
+                Ok(request) => self.plan(request, &mut calls),
             })
             .collect();
 
-        let mut results = run_all(transport, &calls, self.grouping)
-            .await
-            .into_iter()
-            .map(Some)
-            .collect::<Vec<_>>();
+        let discovering = slots
+            .iter()
+            .any(|slot| matches!(slot, Slot::Discovering { .. }));
+        let document: OptionFuture<_> = discovering
+            .then(|| discovery::document(transport, &self.registry, &self.info))
+            .into();
+        let (results, document): (_, Option<Box<RawValue>>) =
+            join(run_all(transport, &calls, self.grouping), document).await;
+        let mut results: Vec<_> = results.into_iter().map(Some).collect();
         slots
             .into_iter()
             .filter_map(|slot| match slot {
                 Slot::Answered(response) => Some(response),
                 Slot::Silent => None,
+                Slot::Discovering { id } => {
+                    Some(Response::new(id, Outcome::Result(document.clone()?)))
+                }
                 Slot::Calling { index, id } => {
                     let id = id?;
                     let outcome = match results[index].take()? {
@@ -123,5 +146,14 @@ impl Service {
                 }
             })
             .collect()
+    }
+}
+
+/// `rpc.discover` takes no params: none, `[]` or `{}`.
+fn discovery_params(params: Option<&RawValue>) -> Result<(), ErrorObject> {
+    match params.map(|params| params.get().split_whitespace().collect::<String>()) {
+        None => Ok(()),
+        Some(params) if params == "[]" || params == "{}" => Ok(()),
+        Some(_) => Err(ErrorObject::invalid_params("rpc.discover takes no params")),
     }
 }

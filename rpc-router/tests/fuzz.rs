@@ -20,6 +20,7 @@
 
 use futures::executor::block_on;
 use rpc_function::IntegerFunction;
+use rpc_router::discovery::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::registry::MethodRegistry;
@@ -31,10 +32,12 @@ use std::path::Path;
 const FUNCTIONS: [IntegerFunction; 2] = [
     IntegerFunction {
         name: "double",
+        summary: "Doubles x: 2·x.",
         apply: |x| x.checked_mul(2),
     },
     IntegerFunction {
         name: "triple",
+        summary: "Triples x: 3·x.",
         apply: |x| x.checked_mul(3),
     },
 ];
@@ -53,6 +56,14 @@ impl Transport for InProcess {
             status => Err(TransportError::Status(status)),
         }
     }
+
+    async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
+        let function = FUNCTIONS
+            .iter()
+            .find(|f| f.name == function)
+            .ok_or(TransportError::Status(404))?;
+        Ok(function.describe())
+    }
 }
 
 fn service() -> Service {
@@ -63,6 +74,10 @@ fn service() -> Service {
             ..Limits::default()
         },
         grouping: Grouping::PerFunction,
+        info: AppInfo {
+            title: "test".into(),
+            version: "1".into(),
+        },
     }
 }
 

@@ -7,6 +7,7 @@
 
 use futures::executor::block_on;
 use rpc_function::IntegerFunction;
+use rpc_router::discovery::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::registry::MethodRegistry;
@@ -17,10 +18,12 @@ use std::cell::RefCell;
 const FUNCTIONS: [IntegerFunction; 2] = [
     IntegerFunction {
         name: "double",
+        summary: "Doubles x: 2·x.",
         apply: |x| x.checked_mul(2),
     },
     IntegerFunction {
         name: "triple",
+        summary: "Triples x: 3·x.",
         apply: |x| x.checked_mul(3),
     },
 ];
@@ -53,6 +56,14 @@ impl Transport for InProcess {
             status => Err(TransportError::Status(status)),
         }
     }
+
+    async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
+        let function = FUNCTIONS
+            .iter()
+            .find(|f| f.name == function)
+            .ok_or(TransportError::Status(404))?;
+        Ok(function.describe())
+    }
 }
 
 fn service() -> Service {
@@ -60,6 +71,10 @@ fn service() -> Service {
         registry: MethodRegistry::parse("double,triple").unwrap(),
         limits: Limits::default(),
         grouping: Grouping::PerFunction,
+        info: AppInfo {
+            title: "test".into(),
+            version: "1".into(),
+        },
     }
 }
 
@@ -500,6 +515,10 @@ fn a_batch_over_the_limit_is_refused_whole() {
         registry: MethodRegistry::parse("double").unwrap(),
         limits,
         grouping: Grouping::default(),
+        info: AppInfo {
+            title: "test".into(),
+            version: "1".into(),
+        },
     };
     let call = r#"{"jsonrpc":"2.0","method":"double","params":[1],"id":1}"#;
     let transport = InProcess::default();
@@ -529,4 +548,65 @@ fn hostile_bodies_get_a_parse_error() {
         let value: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
         assert_eq!(without_messages(value), error(-32700, Value::Null));
     }
+}
+
+#[test]
+fn discovery_lists_every_deployed_method_from_its_own_description() {
+    let document =
+        call(r#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#)["result"].clone();
+    assert_eq!(document["openrpc"], json!("1.3.2"));
+    assert_eq!(document["info"], json!({"title": "test", "version": "1"}));
+    let names: Vec<&str> = document["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["double", "triple", "echo", "rpc.discover"]);
+    let described: Value = serde_json::from_slice(&FUNCTIONS[0].describe()).unwrap();
+    assert_eq!(
+        document["methods"][0], described,
+        "double as it describes itself"
+    );
+    assert_eq!(document["methods"][0]["params"][0]["name"], json!("x"));
+    assert_eq!(
+        document["methods"][2]["params"][2]["schema"]["properties"]["FunctionName"]["enum"],
+        json!(["double", "triple"])
+    );
+    for params in ["[]", "{}"] {
+        let body = format!(
+            r#"{{"jsonrpc": "2.0", "method": "rpc.discover", "params": {params}, "id": 2}}"#
+        );
+        assert_eq!(call(&body)["result"], document);
+    }
+}
+
+#[test]
+fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves() {
+    let refused = call(r#"{"jsonrpc": "2.0", "method": "rpc.discover", "params": [1], "id": 1}"#);
+    assert_eq!(refused["error"]["code"], json!(-32602));
+    let (status, _, _) = call_with(
+        &InProcess::default(),
+        r#"{"jsonrpc": "2.0", "method": "rpc.discover"}"#,
+    );
+    assert_eq!(status, 204);
+
+    let service = Service {
+        registry: MethodRegistry::parse("double,quadruple").unwrap(),
+        ..service()
+    };
+    let reply = block_on(service.answer(
+        br#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#,
+        &InProcess::default(),
+    ));
+    let document: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+    let quadruple = &document["result"]["methods"][1];
+    assert_eq!(quadruple["name"], json!("quadruple"));
+    assert!(
+        quadruple["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no self-description"),
+        "{quadruple}"
+    );
 }

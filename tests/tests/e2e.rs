@@ -78,6 +78,10 @@ const CASES: &[(&str, Case)] = &[
     ),
     ("jsonrpsee_client_interop", jsonrpsee_client_interop),
     (
+        "rpc_discover_describes_what_is_deployed",
+        rpc_discover_describes_what_is_deployed,
+    ),
+    (
         "each_fault_of_a_function_gives_its_documented_error",
         each_fault_of_a_function_gives_its_documented_error,
     ),
@@ -709,4 +713,49 @@ fn a_fault_in_a_batch_fails_only_its_own_calls(servers: &Servers) -> Result<(), 
         )?;
     }
     still_serving(server)
+}
+
+fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Failed> {
+    let discover = json!({"jsonrpc": "2.0", "method": "rpc.discover", "id": 1});
+    let document = json_reply(&rpc(&servers.default, &discover))?["result"].clone();
+    expect_eq(document["openrpc"].clone(), json!("1.3.2"), "openrpc")?;
+    expect_eq(
+        document["info"].clone(),
+        json!({"title": "wasm-jsonrpc", "version": "0.1.0"}),
+        "info",
+    )?;
+    let names = |document: &Value| -> Vec<String> {
+        document["methods"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| m["name"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    expect_eq(
+        names(&document),
+        vec![
+            "double".into(),
+            "triple".into(),
+            "echo".into(),
+            "rpc.discover".into(),
+        ],
+        "methods",
+    )?;
+    for method in document["methods"].as_array().ok_or("methods")? {
+        check(
+            method["params"].is_array() && method["result"]["name"].is_string(),
+            || format!("a method object: {method}"),
+        )?;
+    }
+    expect_eq(
+        document["methods"][0]["summary"].clone(),
+        json!("Doubles x: 2·x."),
+        "double describes itself",
+    )?;
+    // The test-only app lists its extra function too, with no change to the router.
+    let faults = json_reply(&rpc(&servers.faults, &discover))?["result"].clone();
+    check(names(&faults).contains(&"faulty".to_owned()), || {
+        format!("{:?}", names(&faults))
+    })
 }

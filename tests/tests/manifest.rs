@@ -86,3 +86,14 @@ fn the_router_may_chain_to_exactly_the_registered_functions() {
         .collect();
     assert_eq!(allowed, expected);
 }
+
+#[test]
+fn discovery_names_the_application_as_the_manifest_does() {
+    let manifest = shipped();
+    let router = &manifest.components["rpc-router"].variables;
+    assert_eq!(router.get("app_name"), Some(&manifest.application.name));
+    assert_eq!(
+        router.get("app_version"),
+        manifest.application.version.as_ref()
+    );
+}

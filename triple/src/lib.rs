@@ -6,6 +6,7 @@ use spin_sdk::http_component;
 
 const TRIPLE: IntegerFunction = IntegerFunction {
     name: "triple",
+    summary: "Triples x: 3·x.",
     apply: |x| x.checked_mul(3),
 };
 

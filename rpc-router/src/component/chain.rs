@@ -23,8 +23,24 @@ pub struct ServiceChain {
 
 impl Transport for ServiceChain {
     async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        self.bounded(Method::Post, function, body).await
+    }
+
+    async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
+        self.bounded(Method::Get, function, Vec::new()).await
+    }
+}
+
+impl ServiceChain {
+    /// One request, within the call time limit and the answer size limit.
+    async fn bounded(
+        &self,
+        method: Method,
+        function: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, TransportError> {
         let exchange = pin!(async {
-            let response = exchange(function, body).await?;
+            let response = exchange(method, function, body).await?;
             let status = response.status();
             if !(200..300).contains(&status) {
                 return Err(TransportError::Status(status));
@@ -38,20 +54,24 @@ impl Transport for ServiceChain {
     }
 }
 
-/// `POST http://<function>.spin.internal/` with `body`, up to the answer's head.
+/// `<method> http://<function>.spin.internal/` with `body`, up to the answer's head.
 ///
 /// The body is written while the request is in flight, so that a request the
 /// host refuses (a function missing from `allowed_outbound_hosts`) reports
 /// the host's own error code rather than a closed body stream.
-async fn exchange(function: &str, body: Vec<u8>) -> Result<IncomingResponse, TransportError> {
+async fn exchange(
+    method: Method,
+    function: &str,
+    body: Vec<u8>,
+) -> Result<IncomingResponse, TransportError> {
     let unreachable = |detail: String| TransportError::Unreachable(detail);
     let headers = Fields::from_list(&[("content-type".to_owned(), b"application/json".to_vec())])
         .map_err(|error| unreachable(error.to_string()))?;
     let request = OutgoingRequest::new(headers);
     let invalid = |_| unreachable(format!("{function:?} is not a valid host name"));
     request
-        .set_method(&Method::Post)
-        .map_err(|()| unreachable("POST refused".into()))?;
+        .set_method(&method)
+        .map_err(|()| unreachable(format!("{method} refused")))?;
     request
         .set_scheme(Some(&Scheme::Http))
         .map_err(|()| unreachable("http refused".into()))?;

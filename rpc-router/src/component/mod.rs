@@ -4,6 +4,7 @@
 
 mod chain;
 
+use crate::discovery::AppInfo;
 use crate::dispatch::Grouping;
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
@@ -50,10 +51,15 @@ fn configure() -> Result<Service, String> {
         .map_err(|error| error.to_string())?;
     let limits = Limits::from_variables(variable)?;
     let grouping = Grouping::from_variable(variable("group_calls").as_deref())?;
+    let info = AppInfo {
+        title: variable("app_name").unwrap_or_else(|| "JSON-RPC functions".to_owned()),
+        version: variable("app_version").unwrap_or_else(|| "0.0.0".to_owned()),
+    };
     Ok(Service {
         registry,
         limits,
         grouping,
+        info,
     })
 }
 

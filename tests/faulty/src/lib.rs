@@ -21,6 +21,7 @@ use std::time::Duration;
 
 const IDENTITY: IntegerFunction = IntegerFunction {
     name: "faulty",
+    summary: "Returns x, or misbehaves on purpose for 1001 to 1006 (test only).",
     apply: Some,
 };
 
