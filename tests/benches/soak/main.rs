@@ -17,6 +17,8 @@
 #[path = "../../tests/support/mod.rs"]
 mod support;
 
+// Shared with the rpc benchmark, which uses all of it.
+#[allow(dead_code)]
 #[path = "../rpc/load.rs"]
 mod load;
 
