@@ -753,6 +753,13 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
         json!("Doubles x: 2·x."),
         "double describes itself",
     )?;
+    support::openrpc::validate(&document)
+        .map_err(|violations| format!("not a valid OpenRPC document:\n{violations}"))?;
+    let mut broken = document.clone();
+    broken["methods"][0]["params"] = json!("x");
+    check(support::openrpc::validate(&broken).is_err(), || {
+        "the meta-schema check accepts anything".into()
+    })?;
     // The test-only app lists its extra function too, with no change to the router.
     let faults = json_reply(&rpc(&servers.faults, &discover))?["result"].clone();
     check(names(&faults).contains(&"faulty".to_owned()), || {
