@@ -18,66 +18,24 @@
 //! runs a million (`FUZZ_SEED` picks another sequence). A failing input is
 //! printed; keep it in `tests/fuzz-corpus/`, which is replayed on every run.
 
+mod in_process;
+
 use futures::executor::block_on;
-use rpc_function::IntegerFunction;
-use rpc_router::discovery::AppInfo;
-use rpc_router::dispatch::{Grouping, Transport, TransportError};
+use in_process::InProcess;
 use rpc_router::limits::Limits;
-use rpc_router::registry::MethodRegistry;
 use rpc_router::service::{Reply, Service};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::path::Path;
 
-const FUNCTIONS: [IntegerFunction; 2] = [
-    IntegerFunction {
-        name: "double",
-        summary: "Doubles x: 2·x.",
-        apply: |x| x.checked_mul(2),
-    },
-    IntegerFunction {
-        name: "triple",
-        summary: "Triples x: 3·x.",
-        apply: |x| x.checked_mul(3),
-    },
-];
-
-struct InProcess;
-
-impl Transport for InProcess {
-    async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        let function = FUNCTIONS
-            .iter()
-            .find(|f| f.name == function)
-            .ok_or(TransportError::Status(404))?;
-        let answer = function.answer(&body);
-        match answer.status {
-            200 => Ok(answer.body),
-            status => Err(TransportError::Status(status)),
-        }
-    }
-
-    async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
-        let function = FUNCTIONS
-            .iter()
-            .find(|f| f.name == function)
-            .ok_or(TransportError::Status(404))?;
-        Ok(function.describe())
-    }
-}
-
+/// The core with a batch limit of 50, so generated batches also cross it.
 fn service() -> Service {
     Service {
-        registry: MethodRegistry::parse("double,triple").expect("a valid registry"),
         limits: Limits {
             max_batch_calls: 50,
             ..Limits::default()
         },
-        grouping: Grouping::PerFunction,
-        info: AppInfo {
-            title: "test".into(),
-            version: "1".into(),
-        },
+        ..in_process::service()
     }
 }
 
@@ -389,7 +347,8 @@ fn check(reply: &Reply, expected: Option<(&[Option<String>], bool)>) -> Result<(
 }
 
 fn run_one(input: &[u8], expected: Option<(&[Option<String>], bool)>) -> Result<(), String> {
-    let outcome = std::panic::catch_unwind(|| block_on(service().answer(input, &InProcess)));
+    let outcome =
+        std::panic::catch_unwind(|| block_on(service().answer(input, &InProcess::default())));
     let reply = outcome.map_err(|_| "the core panicked".to_owned())?;
     check(&reply, expected)
 }

@@ -5,78 +5,15 @@
 //! Cases are the JSON-RPC 2.0 specification's §7 examples, adapted to
 //! `double`/`triple`, and the rows of the project's protocol.
 
+mod in_process;
+
 use futures::executor::block_on;
-use rpc_function::IntegerFunction;
-use rpc_router::discovery::AppInfo;
-use rpc_router::dispatch::{Grouping, Transport, TransportError};
+use in_process::{service, InProcess, FUNCTIONS};
+use rpc_router::dispatch::Grouping;
 use rpc_router::limits::Limits;
 use rpc_router::registry::MethodRegistry;
 use rpc_router::service::{Reply, Service};
 use serde_json::{json, Value};
-use std::cell::RefCell;
-
-const FUNCTIONS: [IntegerFunction; 2] = [
-    IntegerFunction {
-        name: "double",
-        summary: "Doubles x: 2·x.",
-        apply: |x| x.checked_mul(2),
-    },
-    IntegerFunction {
-        name: "triple",
-        summary: "Triples x: 3·x.",
-        apply: |x| x.checked_mul(3),
-    },
-];
-
-/// Calls the functions in-process and records every request it carries.
-#[derive(Default)]
-struct InProcess {
-    /// (function, inner request body) for each request sent.
-    sent: RefCell<Vec<(String, String)>>,
-    /// A request holding this text fails as a whole, as a trapping function would.
-    poison: Option<&'static str>,
-}
-
-impl Transport for InProcess {
-    async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        let text = String::from_utf8(body.clone()).expect("the router sends UTF-8");
-        self.sent
-            .borrow_mut()
-            .push((function.to_owned(), text.clone()));
-        if self.poison.is_some_and(|poison| text.contains(poison)) {
-            return Err(TransportError::Status(500));
-        }
-        let function = FUNCTIONS
-            .iter()
-            .find(|f| f.name == function)
-            .ok_or(TransportError::Status(404))?;
-        let answer = function.answer(&body);
-        match answer.status {
-            200 => Ok(answer.body),
-            status => Err(TransportError::Status(status)),
-        }
-    }
-
-    async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
-        let function = FUNCTIONS
-            .iter()
-            .find(|f| f.name == function)
-            .ok_or(TransportError::Status(404))?;
-        Ok(function.describe())
-    }
-}
-
-fn service() -> Service {
-    Service {
-        registry: MethodRegistry::parse("double,triple").unwrap(),
-        limits: Limits::default(),
-        grouping: Grouping::PerFunction,
-        info: AppInfo {
-            title: "test".into(),
-            version: "1".into(),
-        },
-    }
-}
 
 fn call_with(transport: &InProcess, body: &str) -> (u16, Option<Value>, Option<String>) {
     let Reply { status, body } = block_on(service().answer(body.as_bytes(), transport));
@@ -391,7 +328,7 @@ fn method_names_reach_only_registered_functions() {
         "rpc-router",
         "Double",
         "double/x",
-        "rpc.discover",
+        "rpc.anything",
         "",
         "\u{0}",
         &long,
@@ -514,11 +451,7 @@ fn a_batch_over_the_limit_is_refused_whole() {
     let service = Service {
         registry: MethodRegistry::parse("double").unwrap(),
         limits,
-        grouping: Grouping::default(),
-        info: AppInfo {
-            title: "test".into(),
-            version: "1".into(),
-        },
+        ..service()
     };
     let call = r#"{"jsonrpc":"2.0","method":"double","params":[1],"id":1}"#;
     let transport = InProcess::default();

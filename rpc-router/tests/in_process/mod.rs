@@ -1,0 +1,79 @@
+//! The functions `double` and `triple`, called in-process: their real logic
+//! (`rpc_function::IntegerFunction`) behind the router's `Transport`, so the
+//! core's tests run natively, without a Wasm host.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use rpc_function::IntegerFunction;
+use rpc_router::discovery::AppInfo;
+use rpc_router::dispatch::{Grouping, Transport, TransportError};
+use rpc_router::limits::Limits;
+use rpc_router::registry::MethodRegistry;
+use rpc_router::service::Service;
+use std::cell::RefCell;
+
+pub const FUNCTIONS: [IntegerFunction; 2] = [
+    IntegerFunction {
+        name: "double",
+        summary: "Doubles x: 2·x.",
+        apply: |x| x.checked_mul(2),
+    },
+    IntegerFunction {
+        name: "triple",
+        summary: "Triples x: 3·x.",
+        apply: |x| x.checked_mul(3),
+    },
+];
+
+/// Calls the functions in-process and records every request it carries.
+#[derive(Default)]
+pub struct InProcess {
+    /// (function, inner request body) for each request sent.
+    pub sent: RefCell<Vec<(String, String)>>,
+    /// A request holding this text fails as a whole, as a trapping function would.
+    pub poison: Option<&'static str>,
+}
+
+fn function(name: &str) -> Result<&'static IntegerFunction, TransportError> {
+    FUNCTIONS
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or(TransportError::Status(404))
+}
+
+impl Transport for InProcess {
+    async fn send(&self, function_name: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        let text = String::from_utf8_lossy(&body).into_owned();
+        if self.poison.is_some_and(|poison| text.contains(poison)) {
+            self.sent
+                .borrow_mut()
+                .push((function_name.to_owned(), text));
+            return Err(TransportError::Status(500));
+        }
+        self.sent
+            .borrow_mut()
+            .push((function_name.to_owned(), text));
+        let answer = function(function_name)?.answer(&body);
+        match answer.status {
+            200 => Ok(answer.body),
+            status => Err(TransportError::Status(status)),
+        }
+    }
+
+    async fn describe(&self, function_name: &str) -> Result<Vec<u8>, TransportError> {
+        Ok(function(function_name)?.describe())
+    }
+}
+
+/// The router's core with both functions registered and default limits.
+pub fn service() -> Service {
+    Service {
+        registry: MethodRegistry::parse("double,triple").expect("a valid registry"),
+        limits: Limits::default(),
+        grouping: Grouping::PerFunction,
+        info: AppInfo {
+            title: "test".into(),
+            version: "1".into(),
+        },
+    }
+}
