@@ -69,6 +69,10 @@ const CASES: &[(&str, Case)] = &[
         readme_curl_examples_answer_as_documented,
     ),
     (
+        "readme_python_example_prints_what_it_promises",
+        readme_python_example_prints_what_it_promises,
+    ),
+    (
         "hostile_input_then_normal_service",
         hostile_input_then_normal_service,
     ),
@@ -520,6 +524,30 @@ fn readme_curl_examples_answer_as_documented(servers: &Servers) -> Result<(), Fa
         expect_eq(shown, example.expected.clone(), &example.command)?;
     }
     Ok(())
+}
+
+/// The README's Python example, run with python3 against this server.
+fn readme_python_example_prints_what_it_promises(servers: &Servers) -> Result<(), Failed> {
+    let readme = std::fs::read_to_string(repo_root().join("README.md"))
+        .map_err(|e| format!("README.md: {e}"))?;
+    let (code, promised) =
+        support::readme::python_example(&readme).ok_or("no ```python block in the README")?;
+    let code = code.replace("127.0.0.1:3000", &servers.default.address.to_string());
+    let output = std::process::Command::new("python3")
+        .args(["-c", &code])
+        .output()
+        .map_err(|e| format!("python3: {e}"))?;
+    check(output.status.success(), || {
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    })?;
+    let printed: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    check(!promised.is_empty(), || {
+        "the example promises no output".into()
+    })?;
+    expect_eq(printed, promised, "what the Python example prints")
 }
 
 fn hostile_input_then_normal_service(servers: &Servers) -> Result<(), Failed> {

@@ -55,3 +55,19 @@ fn url_in(command: &str) -> Option<String> {
         .find(|word| word.starts_with("http://"))
         .map(|url| url.trim_matches('\'').to_owned())
 }
+
+/// The README's Python example: the code of the first ```python block, and
+/// the values its `print(...)  # value` lines promise, in order.
+pub fn python_example(readme: &str) -> Option<(String, Vec<String>)> {
+    let start = readme.find("```python\n")? + "```python\n".len();
+    let code = &readme[start..start + readme[start..].find("```")?];
+    let promised = code
+        .lines()
+        .filter(|line| line.starts_with("print("))
+        .filter_map(|line| {
+            line.rsplit_once("# ")
+                .map(|(_, value)| value.trim().to_owned())
+        })
+        .collect();
+    Some((code.to_owned(), promised))
+}
