@@ -32,7 +32,7 @@ use wasmtime_wasi_http::WasiHttpCtx;
 /// A request or response body as wasmtime-wasi-http streams it.
 pub type Body = HyperOutgoingBody;
 
-/// Instances alive at once, across all components (Spin's default pool size).
+/// Instances alive at once, across all components.
 const MAX_INSTANCES: u32 = 1000;
 
 /// The most linear memory one instance may grow to.
