@@ -5,9 +5,10 @@
 //! Spin puts no timeout on chained calls, so the router races each request
 //! against its own timer.
 
+use super::body::{read_at_most, BodyError};
 use crate::dispatch::{Transport, TransportError};
 use futures::future::{join, select, Either};
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
 use std::pin::{pin, Pin};
@@ -45,7 +46,11 @@ impl ServiceChain {
             if !(200..300).contains(&status) {
                 return Err(TransportError::Status(status));
             }
-            read_bounded(&response, self.max_answer_bytes).await
+            let answer = read_at_most(response.take_body_stream(), self.max_answer_bytes).await;
+            answer.map_err(|error| match error {
+                BodyError::TooLarge => TransportError::TooLarge(self.max_answer_bytes),
+                BodyError::Broken(error) => TransportError::Unreachable(error),
+            })
         });
         match select(exchange, Timer::after(self.call_timeout)).await {
             Either::Left((answer, _)) => answer,
@@ -90,23 +95,6 @@ async fn exchange(
         SendError::Http(code) => unreachable(format!("{code:?}")),
         other => unreachable(other.to_string()),
     })
-}
-
-/// Reads an answer body, giving up as soon as it passes `limit` bytes.
-async fn read_bounded(
-    response: &IncomingResponse,
-    limit: usize,
-) -> Result<Vec<u8>, TransportError> {
-    let mut stream = pin!(response.take_body_stream());
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|error| TransportError::Unreachable(error.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(TransportError::TooLarge(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// A future that is ready once a duration has passed, driven by a

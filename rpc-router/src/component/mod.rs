@@ -2,6 +2,7 @@
 //! body within its size limit, answers through [`Service`], and writes the
 //! reply.
 
+mod body;
 mod chain;
 
 use crate::discovery::AppInfo;
@@ -10,11 +11,10 @@ use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::registry::MethodRegistry;
 use crate::service::{Reply, Service};
+use body::{read_at_most, BodyError};
 use chain::ServiceChain;
-use futures::StreamExt;
 use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, ResponseOutparam};
 use spin_sdk::http_component;
-use std::pin::pin;
 
 #[http_component]
 async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
@@ -82,21 +82,15 @@ async fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Re
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
-    let mut stream = pin!(request.into_body_stream());
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|error| {
-            Reply::refusal(
+    read_at_most(request.into_body_stream(), limit)
+        .await
+        .map_err(|error| match error {
+            BodyError::TooLarge => too_large(),
+            BodyError::Broken(error) => Reply::refusal(
                 400,
                 ErrorObject::parse_error(format!("the request body could not be read: {error}")),
-            )
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+            ),
+        })
 }
 
 async fn send(reply: Reply, response_out: ResponseOutparam) {

@@ -1,0 +1,32 @@
+//! Reading a body stream with a size limit, for the request the router gets
+//! and for the answers its functions give: stop at the limit instead of
+//! buffering whatever arrives.
+
+use futures::{Stream, StreamExt};
+use std::fmt::Display;
+use std::pin::pin;
+
+/// Why a body was not read whole.
+pub enum BodyError {
+    /// More than the limit arrived.
+    TooLarge,
+    /// The stream failed.
+    Broken(String),
+}
+
+/// Reads a whole body of at most `limit` bytes.
+pub async fn read_at_most<E: Display>(
+    stream: impl Stream<Item = Result<Vec<u8>, E>>,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    let mut stream = pin!(stream);
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| BodyError::Broken(error.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
