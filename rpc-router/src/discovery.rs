@@ -6,7 +6,7 @@
 //! order, then its own methods (`echo`, `rpc.discover`). Adding a function
 //! adds it here with no change to the router.
 
-use crate::dispatch::Transport;
+use crate::dispatch::{transport_error, Transport};
 use crate::registry::MethodRegistry;
 use futures::future::join_all;
 use serde_json::value::RawValue;
@@ -44,7 +44,7 @@ pub async fn document<T: Transport>(
         .zip(described)
         .map(|(function, description)| match description {
             Ok(body) => method_object(function, &body),
-            Err(error) => undescribed(function, &format!("{error:?}")),
+            Err(error) => undescribed(function, &transport_error(function, error).message),
         })
         .collect();
     methods.push(echo_method(&functions));

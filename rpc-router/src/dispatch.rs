@@ -179,7 +179,8 @@ fn encode<T: serde::Serialize>(request: &T) -> Vec<u8> {
     serde_json::to_vec(request).unwrap_or_default()
 }
 
-fn transport_error(function: &str, error: TransportError) -> ErrorObject {
+/// The client-facing error for a function request that brought nothing usable.
+pub(crate) fn transport_error(function: &str, error: TransportError) -> ErrorObject {
     match error {
         TransportError::Status(status) => ErrorObject::new(
             code::FUNCTION_FAILED,
