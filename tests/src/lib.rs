@@ -9,6 +9,7 @@
 //! - [`variables`]: application and component variables, `SPIN_VARIABLE_*`;
 //! - [`allowed_hosts`]: which outbound URLs a component may use;
 //! - [`outbound`]: outbound HTTP and local service chaining;
+//! - [`platform`]: which Spin platform interfaces are implemented, trap stubs for the rest;
 //! - [`runtime`]: compiling components once, one instance per request;
 //! - [`server`]: the HTTP listener;
 //! - [`spin_build`], [`spin_cli`]: `spin build`, and finding a real `spin`.
@@ -17,6 +18,7 @@ pub mod allowed_hosts;
 mod log;
 pub mod manifest;
 pub mod outbound;
+pub mod platform;
 pub mod routes;
 pub mod runtime;
 pub mod server;

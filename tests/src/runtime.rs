@@ -5,6 +5,7 @@ use crate::allowed_hosts::AllowedHosts;
 use crate::log::ComponentLog;
 use crate::manifest::Manifest;
 use crate::outbound::Outbound;
+use crate::platform;
 use crate::routes::{RouteMatch, Router};
 use crate::variables::{self, ComponentVariables};
 use anyhow::{anyhow, Context, Result};
@@ -169,6 +170,8 @@ impl App {
                 .with_context(|| {
                     format!("component {id:?}: loading {}", component.source.display())
                 })?;
+            platform::stub_unimplemented(&mut linker, &engine, &compiled)
+                .with_context(|| format!("component {id:?}: stubbing imports"))?;
             let pre = linker
                 .instantiate_pre(&compiled)
                 .map_err(anyhow::Error::from)

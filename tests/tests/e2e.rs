@@ -80,6 +80,10 @@ const CASES: &[(&str, Case)] = &[
         "limits_from_variables_are_enforced_and_named",
         limits_from_variables_are_enforced_and_named,
     ),
+    (
+        "a_python_function_speaks_the_same_contract",
+        a_python_function_speaks_the_same_contract,
+    ),
     ("jsonrpsee_client_interop", jsonrpsee_client_interop),
     (
         "rpc_discover_describes_what_is_deployed",
@@ -202,6 +206,8 @@ fn single_call_by_position_and_by_name(servers: &Servers) -> Result<(), Failed> 
         ("double", json!({"x": 21}), 42),
         ("triple", json!(["-7"]), -21),
         ("triple", json!({"x": "0"}), 0),
+        ("square", json!([12]), 144),
+        ("square", json!({"x": "-3"}), 9),
     ] {
         let reply = json_reply(&rpc(server, &call(method, params.clone(), json!(1))))?;
         expect_eq(
@@ -765,6 +771,7 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
         vec![
             "double".into(),
             "triple".into(),
+            "square".into(),
             "echo".into(),
             "rpc.discover".into(),
         ],
@@ -793,4 +800,51 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     check(names(&faults).contains(&"faulty".to_owned()), || {
         format!("{:?}", names(&faults))
     })
+}
+
+/// `square` is written in Python: the same argument rules, errors, list
+/// form, `echo` and self-description as the Rust functions.
+fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.default;
+    let batch = json!([
+        call("square", json!([3037000499_i64]), json!(0)),
+        call("square", json!([3037000500_i64]), json!(1)),
+        call("square", json!([1.5]), json!(2)),
+        call("square", json!(["ten"]), json!(3)),
+        call("square", json!({"x": 2, "y": 3}), json!(4)),
+        call("square", json!([9223372036854775808_u64]), json!(5)),
+        call("double", json!([4]), json!(6)),
+    ]);
+    let reply = json_reply(&rpc(server, &batch))?;
+    let outcomes: Vec<Value> = reply
+        .as_array()
+        .ok_or("an array")?
+        .iter()
+        .map(|r| {
+            r.get("result")
+                .cloned()
+                .unwrap_or_else(|| r["error"]["code"].clone())
+        })
+        .collect();
+    let expected = [
+        json!(9223372030926249001_i64),
+        json!(-32602),
+        json!(-32602),
+        json!(-32602),
+        json!(-32602),
+        json!(-32602),
+        json!(8),
+    ];
+    expect_eq(outcomes, expected.to_vec(), "square in a batch")?;
+    let overflow = error_message(&reply[1]);
+    check(overflow.contains("overflows"), || overflow.clone())?;
+    let fraction = error_message(&reply[2]);
+    check(fraction.contains("must be an integer"), || fraction.clone())?;
+    let echo = json!({"jsonrpc": "2.0", "method": "echo", "id": 1,
+        "params": {"Service Name": "wasm", "Type": "Execution", "Execution": {"FunctionName": "square", "Argument": "10"}}});
+    expect_eq(
+        json_reply(&rpc(server, &echo))?["result"].clone(),
+        json!({"Result": 100}),
+        "echo of square",
+    )
 }
