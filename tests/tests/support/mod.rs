@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 pub mod client;
+pub mod hosted;
 pub mod openrpc;
 pub mod readme;
 
