@@ -180,6 +180,21 @@ fn error_code(response: &Value) -> Option<i64> {
     response["error"]["code"].as_i64()
 }
 
+/// The responses of a batch answer.
+fn responses(reply: &Value) -> Result<&Vec<Value>, Failed> {
+    reply
+        .as_array()
+        .ok_or_else(|| format!("a batch answer is an array: {reply}").into())
+}
+
+/// What a response says, in brief: its result, or its error code.
+fn outcome(response: &Value) -> Value {
+    response
+        .get("result")
+        .cloned()
+        .unwrap_or_else(|| response["error"]["code"].clone())
+}
+
 fn error_message(response: &Value) -> String {
     response["error"]["message"]
         .as_str()
@@ -316,18 +331,9 @@ fn batch_keeps_order_with_invalid_members_and_notifications(
         call("double", json!([3]), json!("f")),
     ]);
     let reply = json_reply(&rpc(&servers.default, &body))?;
-    let summary: Vec<(Value, Value)> = reply
-        .as_array()
-        .ok_or("a batch answer is an array")?
+    let summary: Vec<(Value, Value)> = responses(&reply)?
         .iter()
-        .map(|r| {
-            (
-                r["id"].clone(),
-                r.get("result")
-                    .cloned()
-                    .unwrap_or_else(|| r["error"]["code"].clone()),
-            )
-        })
+        .map(|r| (r["id"].clone(), outcome(r)))
         .collect();
     expect_eq(
         summary,
@@ -357,7 +363,7 @@ fn batch_of_100_mixed_calls_is_exact(servers: &Servers) -> Result<(), Failed> {
         })
         .collect();
     let reply = json_reply(&rpc(&servers.default, &Value::Array(calls)))?;
-    let responses = reply.as_array().ok_or("an array")?;
+    let responses = responses(&reply)?;
     expect_eq(responses.len(), 100, "one response per call")?;
     for (i, response) in (0..100_i64).zip(responses) {
         expect_eq(response["id"].clone(), json!(i), "order")?;
@@ -412,12 +418,7 @@ fn spec_error_cases(servers: &Servers) -> Result<(), Failed> {
     }
     for (body, count) in [("[1]", 1), ("[1,2,3]", 3)] {
         let reply = json_reply(&post(&server.url("/rpc"), body))?;
-        let codes: Vec<Option<i64>> = reply
-            .as_array()
-            .ok_or("an array")?
-            .iter()
-            .map(error_code)
-            .collect();
+        let codes: Vec<Option<i64>> = responses(&reply)?.iter().map(error_code).collect();
         expect_eq(codes, vec![Some(-32600); count], body)?;
     }
     Ok(())
@@ -723,16 +724,7 @@ fn a_fault_in_a_batch_fails_only_its_own_calls(servers: &Servers) -> Result<(), 
             call("faulty", json!([1.5]), json!(5)),
         ]);
         let reply = json_reply(&rpc(server, &batch))?;
-        let outcomes: Vec<Value> = reply
-            .as_array()
-            .ok_or("an array")?
-            .iter()
-            .map(|r| {
-                r.get("result")
-                    .cloned()
-                    .unwrap_or_else(|| r["error"]["code"].clone())
-            })
-            .collect();
+        let outcomes: Vec<Value> = responses(&reply)?.iter().map(outcome).collect();
         expect_eq(
             outcomes,
             vec![
@@ -816,16 +808,7 @@ fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), F
         call("double", json!([4]), json!(6)),
     ]);
     let reply = json_reply(&rpc(server, &batch))?;
-    let outcomes: Vec<Value> = reply
-        .as_array()
-        .ok_or("an array")?
-        .iter()
-        .map(|r| {
-            r.get("result")
-                .cloned()
-                .unwrap_or_else(|| r["error"]["code"].clone())
-        })
-        .collect();
+    let outcomes: Vec<Value> = responses(&reply)?.iter().map(outcome).collect();
     let expected = [
         json!(9223372030926249001_i64),
         json!(-32602),
