@@ -2,12 +2,13 @@
 //! what is deployed.
 //!
 //! Each registered function describes itself: `GET` on its chained URL
-//! answers its OpenRPC method object. The router lists those, in registry
-//! order, then its own methods (`echo`, `rpc.discover`). Adding a function
-//! adds it here with no change to the router.
+//! answers its OpenRPC method object. The router lists those under their
+//! registered method names, in registry order, then its own methods (`echo`,
+//! `rpc.discover`). Adding a function adds it here with no change to the
+//! router.
 
 use crate::dispatch::{transport_error, Transport};
-use crate::registry::MethodRegistry;
+use crate::registry::{MethodRegistry, ECHO};
 use futures::future::join_all;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -18,8 +19,8 @@ pub const METHOD: &str = "rpc.discover";
 /// The OpenRPC version of the documents written here.
 pub const OPENRPC_VERSION: &str = "1.3.2";
 
-/// The `info` of the document: the app's name and version (the Spin
-/// variables `app_name` and `app_version`).
+/// The `info` of the document: the app's name and version, as its
+/// manifest's `[application]` gives them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppInfo {
     pub title: String,
@@ -32,22 +33,25 @@ pub async fn document<T: Transport>(
     registry: &MethodRegistry,
     info: &AppInfo,
 ) -> Box<RawValue> {
-    let functions: Vec<&str> = registry.functions().collect();
     let described = join_all(
-        functions
-            .iter()
-            .map(|function| transport.describe(function)),
+        registry
+            .functions()
+            .map(|function| transport.describe(&function.component)),
     )
     .await;
-    let mut methods: Vec<Value> = functions
-        .iter()
+    let mut methods: Vec<Value> = registry
+        .functions()
         .zip(described)
         .map(|(function, description)| match description {
-            Ok(body) => method_object(function, &body),
-            Err(error) => undescribed(function, &transport_error(function, error).message),
+            Ok(body) => method_object(&function.method, &body),
+            Err(error) => undescribed(
+                &function.method,
+                &transport_error(&function.component, error).message,
+            ),
         })
         .collect();
-    methods.push(echo_method(&functions));
+    let names: Vec<&str> = registry.functions().map(|f| f.method.as_str()).collect();
+    methods.push(echo_method(&names));
     methods.push(discover_method());
     let document = json!({
         "openrpc": OPENRPC_VERSION,
@@ -57,35 +61,35 @@ pub async fn document<T: Transport>(
     RawValue::from_string(document.to_string()).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }
 
-/// A function's own method object, under its registered name.
-fn method_object(function: &str, body: &[u8]) -> Value {
+/// A function's own method object, under its registered method name.
+fn method_object(method: &str, body: &[u8]) -> Value {
     match serde_json::from_slice::<Map<String, Value>>(body) {
-        Ok(mut method)
-            if method.get("params").is_some_and(Value::is_array)
-                && method.contains_key("result") =>
+        Ok(mut object)
+            if object.get("params").is_some_and(Value::is_array)
+                && object.contains_key("result") =>
         {
-            method.insert("name".into(), json!(function));
-            Value::Object(method)
+            object.insert("name".into(), json!(method));
+            Value::Object(object)
         }
-        Ok(_) => undescribed(function, "its description is not an OpenRPC method object"),
-        Err(error) => undescribed(function, &error.to_string()),
+        Ok(_) => undescribed(method, "its description is not an OpenRPC method object"),
+        Err(error) => undescribed(method, &error.to_string()),
     }
 }
 
 /// What is listed for a function that could not describe itself: it still
 /// exists, and the summary says why nothing more is known.
-fn undescribed(function: &str, why: &str) -> Value {
+fn undescribed(method: &str, why: &str) -> Value {
     json!({
-        "name": function,
+        "name": method,
         "summary": format!("(no self-description: {why})"),
         "params": [],
         "result": {"name": "result", "schema": {}},
     })
 }
 
-fn echo_method(functions: &[&str]) -> Value {
+fn echo_method(methods: &[&str]) -> Value {
     json!({
-        "name": "echo",
+        "name": ECHO,
         "summary": "The 2019 seed's envelope: runs Execution.FunctionName on Execution.Argument and answers {\"Result\": f(a)}.",
         "paramStructure": "by-name",
         "params": [
@@ -95,7 +99,7 @@ fn echo_method(functions: &[&str]) -> Value {
                 "type": "object",
                 "required": ["FunctionName", "Argument"],
                 "additionalProperties": false,
-                "properties": {"FunctionName": {"enum": functions}, "Argument": {}}
+                "properties": {"FunctionName": {"enum": methods}, "Argument": {}}
             }}
         ],
         "result": {"name": "result", "schema": {

@@ -1,14 +1,19 @@
 //! `rpc-router`: the app's only public component.
 //!
 //! A pure JSON-RPC core ([`jsonrpc`], [`methods`], [`dispatch`],
-//! [`discovery`], [`service`]) that builds and is unit-tested natively, and a thin Spin
-//! shell around it (`component`, wasm only) that reads the configuration,
+//! [`discovery`], [`service`]) that builds and is unit-tested natively; its
+//! configuration ([`registry`] and the [`app`] it was built for, read from
+//! the app's `spin.toml` by `build.rs` with [`manifest`]; [`limits`]); and a
+//! thin Spin shell around it (`component`, wasm only) that reads the limits,
 //! moves bytes, and carries function calls over local service chaining.
 
+pub mod app;
 pub mod discovery;
 pub mod dispatch;
 pub mod jsonrpc;
 pub mod limits;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod manifest;
 pub mod methods;
 pub mod registry;
 pub mod service;

@@ -6,7 +6,7 @@
 //! "Argument": a}}` calls `f` with `[a]` and answers `{"Result": f(a)}`.
 
 use crate::jsonrpc::ErrorObject;
-use crate::registry::MethodRegistry;
+use crate::registry::{MethodRegistry, ECHO};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -45,11 +45,11 @@ pub fn resolve<'a>(
     method: &str,
     params: Option<&'a RawValue>,
 ) -> Result<FunctionCall<'a>, ErrorObject> {
-    if method == "echo" {
+    if method == ECHO {
         return resolve_echo(registry, params);
     }
     let function = registry
-        .function(method)
+        .component(method)
         .ok_or_else(|| ErrorObject::method_not_found(method))?;
     Ok(FunctionCall {
         function,
@@ -102,7 +102,7 @@ fn resolve_echo<'a>(
     }
     let name = envelope.execution.function_name;
     let function = registry
-        .function(&name)
+        .component(&name)
         .ok_or_else(|| ErrorObject::method_not_found(&name))?;
     let arguments = wrap(&format!("[{}]", envelope.execution.argument.get()));
     Ok(FunctionCall {

@@ -1,67 +1,97 @@
 //! Which functions exist: the app's function registry.
 //!
-//! The registry is the Spin variable `functions`, a comma-separated list of
-//! component ids. A method name reaches a function only by matching one of
-//! those ids exactly; nothing from a request is ever pasted into a URL.
+//! Each entry maps a JSON-RPC method name to the Spin component that answers
+//! it. A method name reaches a function only by matching an entry exactly,
+//! and the URL of a call is built from the entry's component id, never from
+//! the request. Where the entries come from is [`crate::manifest`]'s business.
 
 use std::fmt;
 
-/// The function components this app dispatches to, by method name.
+/// One registered function.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MethodRegistry {
-    functions: Vec<String>,
+pub struct Function {
+    /// The JSON-RPC method name it answers.
+    pub method: String,
+    /// The Spin component id it is called at (`http://<id>.spin.internal`).
+    pub component: String,
 }
 
-/// Names the router answers itself, which no function may take.
-pub const RESERVED: [&str; 1] = ["echo"];
+impl Function {
+    /// A function whose method name is its component id, as `double` is.
+    pub fn named(component: &str) -> Self {
+        Function {
+            method: component.to_owned(),
+            component: component.to_owned(),
+        }
+    }
+}
 
-/// Why a registry value was refused.
+/// The function components this app dispatches to, by method name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MethodRegistry {
+    functions: Vec<Function>,
+}
+
+/// The method the router answers itself besides `rpc.discover`.
+pub const ECHO: &str = "echo";
+
+/// The prefix JSON-RPC reserves for methods of the protocol itself.
+const RESERVED_PREFIX: &str = "rpc.";
+
+/// Why a registry was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryError(String);
 
 impl fmt::Display for RegistryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "variable functions: {}", self.0)
+        f.write_str(&self.0)
     }
 }
 
 impl MethodRegistry {
-    /// Reads the registry from the value of the `functions` variable.
-    pub fn parse(value: &str) -> Result<Self, RegistryError> {
-        let mut functions: Vec<String> = Vec::new();
-        for name in value
-            .split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-        {
-            if !is_component_id(name) {
+    /// A registry of `functions`, in that order, refusing entries that could
+    /// be confused with another method or that are not component ids.
+    pub fn new(functions: impl IntoIterator<Item = Function>) -> Result<Self, RegistryError> {
+        let mut registry = MethodRegistry::default();
+        for function in functions {
+            let Function { method, component } = &function;
+            if !is_component_id(component) {
                 return Err(RegistryError(format!(
-                    "{name:?} is not a Spin component id (lowercase letters, digits and dashes)"
+                    "{component:?} is not a Spin component id (lowercase letters, digits and dashes)"
                 )));
             }
-            if RESERVED.contains(&name) {
+            if method.is_empty() || method.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 return Err(RegistryError(format!(
-                    "{name:?} is answered by the router itself"
+                    "component {component:?}: the method name {method:?} is empty or has spaces"
                 )));
             }
-            if !functions.iter().any(|known| known == name) {
-                functions.push(name.to_owned());
+            if method == ECHO || method.starts_with(RESERVED_PREFIX) {
+                return Err(RegistryError(format!(
+                    "component {component:?}: the method name {method:?} is the router's own"
+                )));
             }
+            if let Some(taken) = registry.component(method) {
+                return Err(RegistryError(format!(
+                    "the method name {method:?} is claimed by both {taken:?} and {component:?}"
+                )));
+            }
+            registry.functions.push(function);
         }
-        Ok(MethodRegistry { functions })
+        Ok(registry)
     }
 
-    /// The registered function with exactly this name, if any.
-    pub fn function(&self, method: &str) -> Option<&str> {
+    /// The component id of the function registered under exactly this
+    /// method name, if any.
+    pub fn component(&self, method: &str) -> Option<&str> {
         self.functions
             .iter()
-            .map(String::as_str)
-            .find(|name| *name == method)
+            .find(|function| function.method == method)
+            .map(|function| function.component.as_str())
     }
 
-    /// Every registered function, in the order the variable lists them.
-    pub fn functions(&self) -> impl Iterator<Item = &str> {
-        self.functions.iter().map(String::as_str)
+    /// Every registered function, in registry order.
+    pub fn functions(&self) -> impl Iterator<Item = &Function> {
+        self.functions.iter()
     }
 }
 
@@ -80,20 +110,29 @@ fn is_component_id(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn function(method: &str, component: &str) -> Function {
+        Function {
+            method: method.to_owned(),
+            component: component.to_owned(),
+        }
+    }
+
     #[test]
-    fn lists_component_ids_in_order_without_repeats() {
-        let registry = MethodRegistry::parse(" double, triple ,double,,").unwrap();
-        assert_eq!(
-            registry.functions().collect::<Vec<_>>(),
-            ["double", "triple"]
-        );
-        assert_eq!(registry.function("triple"), Some("triple"));
-        assert_eq!(MethodRegistry::parse("").unwrap().functions().count(), 0);
+    fn maps_method_names_to_components_in_order() {
+        let registry =
+            MethodRegistry::new([Function::named("double"), function("math.cube", "cube")])
+                .unwrap();
+        let methods: Vec<&str> = registry.functions().map(|f| f.method.as_str()).collect();
+        assert_eq!(methods, ["double", "math.cube"]);
+        assert_eq!(registry.component("math.cube"), Some("cube"));
+        assert_eq!(registry.component("cube"), None);
+        assert_eq!(MethodRegistry::new([]).unwrap().functions().count(), 0);
     }
 
     #[test]
     fn only_exact_names_match() {
-        let registry = MethodRegistry::parse("double,triple").unwrap();
+        let registry =
+            MethodRegistry::new([Function::named("double"), Function::named("triple")]).unwrap();
         for method in [
             "Double",
             "double ",
@@ -103,16 +142,36 @@ mod tests {
             "rpc-router",
             "",
         ] {
-            assert_eq!(registry.function(method), None, "{method:?}");
+            assert_eq!(registry.component(method), None, "{method:?}");
         }
     }
 
     #[test]
-    fn refuses_what_is_not_a_component_id() {
-        for value in [
-            "Double", "dou ble", "a.b", "-a", "a-", "a--b", "1a", "x/y", "echo",
-        ] {
-            assert!(MethodRegistry::parse(value).is_err(), "{value:?}");
+    fn refuses_components_that_are_not_component_ids() {
+        for component in ["Double", "dou ble", "a.b", "-a", "a-", "a--b", "1a", "x/y"] {
+            let entry = function("fine", component);
+            assert!(MethodRegistry::new([entry]).is_err(), "{component:?}");
         }
+    }
+
+    #[test]
+    fn refuses_method_names_that_are_taken_reserved_or_blank() {
+        for method in [
+            "echo",
+            "rpc.discover",
+            "rpc.anything",
+            "",
+            "two words",
+            "tab\t",
+        ] {
+            let entry = function(method, "fine");
+            assert!(MethodRegistry::new([entry]).is_err(), "{method:?}");
+        }
+        let twice = [function("same", "one"), function("same", "two")];
+        let refused = MethodRegistry::new(twice).unwrap_err().to_string();
+        assert!(
+            refused.contains("\"one\"") && refused.contains("\"two\""),
+            "{refused}"
+        );
     }
 }

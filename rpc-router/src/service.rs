@@ -52,7 +52,7 @@ enum Slot<'a> {
     Silent,
 }
 
-/// The router's configuration, read once per request from Spin variables.
+/// The router's configuration, read once per request (see `component`).
 pub struct Service {
     pub registry: MethodRegistry,
     pub limits: Limits,

@@ -11,7 +11,7 @@ use futures::executor::block_on;
 use in_process::{service, InProcess, FUNCTIONS};
 use rpc_router::dispatch::Grouping;
 use rpc_router::limits::Limits;
-use rpc_router::registry::MethodRegistry;
+use rpc_router::registry::{Function, MethodRegistry};
 use rpc_router::service::{Reply, Service};
 use serde_json::{json, Value};
 
@@ -449,7 +449,7 @@ fn a_batch_over_the_limit_is_refused_whole() {
         ..Limits::default()
     };
     let service = Service {
-        registry: MethodRegistry::parse("double").unwrap(),
+        registry: MethodRegistry::new([Function::named("double")]).unwrap(),
         limits,
         ..service()
     };
@@ -525,7 +525,8 @@ fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves(
     assert_eq!(status, 204);
 
     let service = Service {
-        registry: MethodRegistry::parse("double,quadruple").unwrap(),
+        registry: MethodRegistry::new([Function::named("double"), Function::named("quadruple")])
+            .unwrap(),
         ..service()
     };
     let reply = block_on(service.answer(
@@ -541,5 +542,45 @@ fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves(
             .unwrap()
             .contains("no self-description"),
         "{quadruple}"
+    );
+}
+
+#[test]
+fn a_method_name_may_differ_from_its_component_id() {
+    let service = Service {
+        registry: MethodRegistry::new([Function {
+            method: "math.double".into(),
+            component: "double".into(),
+        }])
+        .unwrap(),
+        ..service()
+    };
+    let transport = InProcess::default();
+    let answer = |body: &str| -> Value {
+        let reply = block_on(service.answer(body.as_bytes(), &transport));
+        serde_json::from_slice(&reply.body.expect("an answer")).expect("JSON")
+    };
+    let by_method = answer(r#"{"jsonrpc":"2.0","method":"math.double","params":[4],"id":1}"#);
+    assert_eq!(by_method["result"], json!(8));
+    let by_component = answer(r#"{"jsonrpc":"2.0","method":"double","params":[4],"id":1}"#);
+    assert_eq!(by_component["error"]["code"], json!(-32601));
+    let echo = answer(
+        r#"{"jsonrpc":"2.0","method":"echo","params":{"Service Name":"s","Type":"Execution","Execution":{"FunctionName":"math.double","Argument":"5"}},"id":2}"#,
+    );
+    assert_eq!(echo["result"], json!({"Result": 10}));
+    let document = answer(r#"{"jsonrpc":"2.0","method":"rpc.discover","id":3}"#);
+    assert_eq!(
+        document["result"]["methods"][0]["name"],
+        json!("math.double")
+    );
+    assert_eq!(
+        transport
+            .sent
+            .borrow()
+            .iter()
+            .map(|(to, _)| to.as_str())
+            .collect::<Vec<_>>(),
+        ["double", "double"],
+        "calls go to the component"
     );
 }

@@ -76,6 +76,10 @@ pub struct Component {
     pub environment: BTreeMap<String, String>,
     #[serde(default)]
     pub build: Option<Build>,
+    /// Settings for tools (the router's registry entry among them): Spin
+    /// ignores them, and so does this host.
+    #[serde(default)]
+    pub tool: BTreeMap<String, toml::Table>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

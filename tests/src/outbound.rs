@@ -63,8 +63,8 @@ impl WasiHttpHooks for Outbound {
             // Spin drops the chaining host's Host header before routing.
             request.headers_mut().remove(http::header::HOST);
             let route = RouteMatch::chained(&target, request.uri().path());
-            // A chained request to a component the app does not have traps
-            // the caller, as in Spin.
+            // A chained request to a component the app does not have, or
+            // does not trigger, traps the caller, as in Spin.
             let response = app
                 .handle(&route, request, CHAINED_CLIENT)
                 .await

@@ -165,6 +165,12 @@ impl App {
         let mut variables = variables::resolve(manifest, environment)?;
         let mut components = HashMap::new();
         for (id, component) in &manifest.components {
+            // Spin's HTTP trigger knows only the components it triggers: a
+            // chained call to any other is an unknown destination.
+            if !manifest.http_triggers.iter().any(|t| &t.component == id) {
+                eprintln!("component {id:?} has no trigger: nothing can reach it");
+                continue;
+            }
             let compiled = Component::from_file(&engine, &component.source)
                 .map_err(anyhow::Error::from)
                 .with_context(|| {

@@ -762,8 +762,8 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
         names(&document),
         vec![
             "double".into(),
-            "triple".into(),
             "square".into(),
+            "triple".into(),
             "echo".into(),
             "rpc.discover".into(),
         ],

@@ -16,8 +16,6 @@ fn manifest(router_route: &str, router_allowed_hosts: &str, double_route: &str) 
 spin_manifest_version = 2
 [application]
 name = "host-test"
-[variables]
-functions = {{ default = "double,triple" }}
 
 [[trigger.http]]
 route = "{router_route}"
@@ -32,8 +30,6 @@ component = "triple"
 [component.rpc-router]
 source = "{{release}}/rpc_router.wasm"
 allowed_outbound_hosts = {router_allowed_hosts}
-[component.rpc-router.variables]
-functions = "{{{{ functions }}}}"
 [component.double]
 source = "{{release}}/double.wasm"
 [component.triple]
@@ -110,24 +106,44 @@ fn private_components_have_no_route_and_exact_routes_beat_wildcards() {
 #[test]
 fn variables_are_overridden_from_the_environment() {
     let allowed = r#"["http://*.spin.internal"]"#;
-    let app = HostedApp::serve(
-        &manifest("/rpc/...", allowed, PRIVATE),
-        &[("SPIN_VARIABLE_FUNCTIONS", "double")],
+    let with_variable = |text: String| {
+        text.replacen(
+            "[[trigger.http]]",
+            "[variables]\nmax_batch_calls = { default = \"100\" }\n[[trigger.http]]",
+            1,
+        )
+        .replace(
+            "[component.double]",
+            "[component.rpc-router.variables]\nmax_batch_calls = \"{{ max_batch_calls }}\"\n[component.double]",
+        )
+    };
+    let batch = json!([
+        {"jsonrpc": "2.0", "method": "double", "params": [1], "id": 1},
+        {"jsonrpc": "2.0", "method": "triple", "params": [1], "id": 2}
+    ]);
+    let default = HostedApp::serve(&with_variable(manifest("/rpc/...", allowed, PRIVATE)), &[]);
+    assert_eq!(
+        default.call("/rpc", &batch).1,
+        r#"[{"jsonrpc":"2.0","result":2,"id":1},{"jsonrpc":"2.0","result":3,"id":2}]"#
     );
-    assert_eq!(app.rpc("double", 4)["result"], json!(8));
-    assert_eq!(app.rpc("triple", 4)["error"]["code"], json!(-32601));
+    let overridden = HostedApp::serve(
+        &with_variable(manifest("/rpc/...", allowed, PRIVATE)),
+        &[("SPIN_VARIABLE_MAX_BATCH_CALLS", "1")],
+    );
+    let (_, refused) = overridden.call("/rpc", &batch);
+    assert!(refused.contains("max_batch_calls"), "{refused}");
 }
 
 #[test]
-fn a_chained_call_to_a_missing_component_traps_the_caller_as_on_spin() {
+fn a_chained_call_to_a_component_without_a_trigger_traps_the_caller_as_on_spin() {
+    // The router's registry (built from the shipped spin.toml) has `square`;
+    // here `square` is a component that no trigger names.
     let allowed = r#"["http://*.spin.internal"]"#;
-    let app = HostedApp::serve(
-        &manifest("/rpc/...", allowed, PRIVATE),
-        &[("SPIN_VARIABLE_FUNCTIONS", "double,quadruple")],
-    );
+    let untriggered = "[component.square]\nsource = \"{release}/double.wasm\"\n";
+    let app = HostedApp::serve(&(manifest("/rpc/...", allowed, PRIVATE) + untriggered), &[]);
     let (status, _) = app.call(
         "/rpc",
-        &json!({"jsonrpc": "2.0", "method": "quadruple", "params": [1], "id": 1}),
+        &json!({"jsonrpc": "2.0", "method": "square", "params": [1], "id": 1}),
     );
     assert_eq!(status, 500);
     assert_eq!(

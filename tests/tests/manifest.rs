@@ -1,26 +1,30 @@
 //! The shipped `spin.toml` keeps the app's security shape: the router is
-//! the only public component, every function is private and registered, the
-//! router may chain to exactly the registered functions, and nothing of the
-//! tests ships.
+//! the only public component and carries this very manifest's registry,
+//! every registered function is a private component, the router may chain
+//! within the app and nowhere else, and nothing of the tests ships.
 
+use rpc_router::manifest::AppManifest;
 use spin_test_host::manifest::{Manifest, Route};
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-fn shipped() -> Manifest {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spin.toml");
-    Manifest::load(&path).expect("spin.toml loads")
+fn shipped_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spin.toml")
 }
 
-fn registered_functions(manifest: &Manifest) -> BTreeSet<String> {
-    let default = manifest.variables["functions"]
-        .default
-        .as_deref()
-        .expect("a default registry");
-    default
-        .split(',')
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty())
+fn shipped() -> Manifest {
+    Manifest::load(&shipped_path()).expect("spin.toml loads")
+}
+
+/// The registry as the router reads it from the shipped manifest: method
+/// name to component id.
+fn registered_functions() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(shipped_path()).expect("spin.toml");
+    let manifest = AppManifest::parse(&text).expect("the router reads spin.toml");
+    manifest
+        .registry
+        .functions()
+        .map(|f| (f.method.clone(), f.component.clone()))
         .collect()
 }
 
@@ -39,29 +43,29 @@ fn only_the_router_has_a_public_route() {
 #[test]
 fn every_registered_function_is_a_private_component() {
     let manifest = shipped();
-    let functions = registered_functions(&manifest);
-    let expected = ["double", "triple", "square"].map(str::to_owned);
-    assert_eq!(functions, BTreeSet::from(expected));
-    for function in &functions {
-        assert!(
-            manifest.components.contains_key(function),
-            "{function} is a component"
+    let functions = registered_functions();
+    let methods: Vec<&str> = functions.keys().map(String::as_str).collect();
+    assert_eq!(methods, ["double", "square", "triple"]);
+    for (method, component) in &functions {
+        assert_eq!(
+            method, component,
+            "each method is named after its component"
         );
         let trigger = manifest
             .http_triggers
             .iter()
-            .find(|t| &t.component == function)
+            .find(|t| &t.component == component)
             .expect("a trigger");
         assert_eq!(
             trigger.route,
             Route::Private { private: true },
-            "{function} is private"
+            "{component} is private"
         );
         assert!(
-            manifest.components[function]
+            manifest.components[component]
                 .allowed_outbound_hosts
                 .is_empty(),
-            "{function} calls nothing"
+            "{component} calls nothing"
         );
     }
     assert!(
@@ -71,27 +75,22 @@ fn every_registered_function_is_a_private_component() {
 }
 
 #[test]
-fn the_router_may_chain_to_exactly_the_registered_functions() {
+fn the_router_is_built_with_this_manifests_registry() {
+    let built: BTreeMap<String, String> = rpc_router::app::registry()
+        .expect("the built-in registry")
+        .functions()
+        .map(|f| (f.method.clone(), f.component.clone()))
+        .collect();
+    assert_eq!(built, registered_functions());
+    let info = rpc_router::app::info();
     let manifest = shipped();
-    let allowed: BTreeSet<String> = manifest.components["rpc-router"]
-        .allowed_outbound_hosts
-        .iter()
-        .cloned()
-        .collect();
-    let expected: BTreeSet<String> = registered_functions(&manifest)
-        .iter()
-        .map(|f| format!("http://{f}.spin.internal"))
-        .collect();
-    assert_eq!(allowed, expected);
+    assert_eq!(info.title, manifest.application.name);
+    assert_eq!(Some(&info.version), manifest.application.version.as_ref());
 }
 
 #[test]
-fn discovery_names_the_application_as_the_manifest_does() {
+fn the_router_may_chain_only_within_the_app() {
     let manifest = shipped();
-    let router = &manifest.components["rpc-router"].variables;
-    assert_eq!(router.get("app_name"), Some(&manifest.application.name));
-    assert_eq!(
-        router.get("app_version"),
-        manifest.application.version.as_ref()
-    );
+    let router = &manifest.components["rpc-router"];
+    assert_eq!(router.allowed_outbound_hosts, ["http://*.spin.internal"]);
 }

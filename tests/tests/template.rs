@@ -1,7 +1,9 @@
-//! The Spin template for a new Rust function (`templates/rpc-function-rust`):
-//! rendered as `spin add -t rpc-function-rust cube` would (its files and its
-//! manifest snippet), built, and served next to the unchanged router, it
-//! answers, describes itself in `rpc.discover`, and needs no router change.
+//! The Spin template for a new Rust function (`templates/rpc-function-rust`),
+//! used as a user would: in a fresh checkout of this repository, rendered as
+//! `spin add -t rpc-function-rust cube` would (its files, and its snippet
+//! appended to the checkout's `spin.toml`), then `spin build` and serve. The
+//! new function answers, is listed by `rpc.discover`, and nothing else was
+//! edited: not the router's code, not its section of the manifest.
 //!
 //! The rendering here substitutes the template's few Liquid expressions
 //! itself; `spin add` is not available on these machines.
@@ -9,10 +11,11 @@
 mod support;
 
 use serde_json::json;
+use spin_test_host::{manifest::Manifest, spin_build};
 use std::path::Path;
 use std::process::Command;
 use support::hosted::HostedApp;
-use support::repo_root;
+use support::{manifest_path, repo_root};
 
 const NAME: &str = "cube";
 const SUMMARY: &str = "Returns x, scaffolded from the template.";
@@ -42,71 +45,100 @@ fn render_tree(from: &Path, to: &Path) {
                 "{}: an expression the test does not render",
                 path.display()
             );
-            std::fs::write(to.join(name), text).expect("a rendered file");
+            write_if_changed(&to.join(name), text.as_bytes());
         }
+    }
+}
+
+/// Writes `contents` unless the file already holds them, so that cargo
+/// sees an unchanged file as unchanged on the next run.
+fn write_if_changed(path: &Path, contents: &[u8]) {
+    if std::fs::read(path).ok().as_deref() != Some(contents) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("a directory");
+        }
+        std::fs::write(path, contents).expect("a written file");
+    }
+}
+
+/// A checkout of this repository at `into`: the files git lists (tracked or
+/// new, not ignored, so no build output) as they are in the working tree,
+/// but `spin.toml`, which the caller writes. `square/` is linked rather than
+/// copied: building a Python function anew takes minutes, and the e2e suite
+/// covers it.
+fn checkout(into: &Path) {
+    // Earlier layouts of this directory linked into the repository; a
+    // checkout must not write through such a link.
+    for entry in std::fs::read_dir(into).into_iter().flatten().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) && entry.file_name() != "square" {
+            std::fs::remove_file(entry.path()).expect("an old link removed");
+        }
+    }
+    let listed = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(repo_root())
+        .output()
+        .expect("git");
+    assert!(listed.status.success(), "git ls-files");
+    for file in listed.stdout.split(|&b| b == 0).filter(|f| !f.is_empty()) {
+        let file = std::str::from_utf8(file).expect("a UTF-8 path");
+        let from = repo_root().join(file);
+        if file == "spin.toml" || file.starts_with("square/") || !from.is_file() {
+            continue;
+        }
+        write_if_changed(&into.join(file), &std::fs::read(&from).expect("a file"));
+    }
+    let square = into.join("square");
+    if std::fs::symlink_metadata(&square).is_err() {
+        std::os::unix::fs::symlink(repo_root().join("square"), &square).expect("a link");
     }
 }
 
 #[test]
 fn a_function_from_the_template_works_with_the_router_unchanged() {
     let template = repo_root().join("templates/rpc-function-rust");
-    // The app directory `spin add` works in: the new function beside rpc-function.
     let app = repo_root().join("target/template-check");
-    let function = app.join(NAME);
-    let _ = std::fs::remove_dir_all(&function);
-    std::fs::create_dir_all(&function).expect("the function directory");
-    let shared = app.join("rpc-function");
-    if !shared.exists() {
-        std::os::unix::fs::symlink(repo_root().join("rpc-function"), &shared)
-            .expect("a link to rpc-function");
-    }
-    render_tree(&template.join("content"), &function);
+    checkout(&app);
+    render_tree(&template.join("content"), &app.join(NAME));
+
+    // `spin add` appends the rendered snippet to spin.toml, and that is all.
     let snippet = render(
         &std::fs::read_to_string(template.join("metadata/snippets/component.txt"))
             .expect("the snippet"),
     );
     assert!(!snippet.contains("{{"), "the snippet renders");
-
-    // `spin build` for the new component: its snippet's command in its workdir.
-    let status = Command::new("cargo")
-        .args(["build", "--target", "wasm32-wasip2", "--release", "--quiet"])
-        .env("CARGO_TARGET_DIR", function.join("target"))
-        .current_dir(&function)
-        .status()
-        .expect("cargo");
-    assert!(status.success(), "the scaffolded function builds");
-
-    // The app: the router as shipped, the snippet appended, and the two edits
-    // the snippet's comment asks for (registry and allowed host).
-    let manifest = format!(
-        r#"
-spin_manifest_version = 2
-[application]
-name = "template-check"
-[variables]
-functions = {{ default = "{NAME}" }}
-[[trigger.http]]
-route = "/rpc/..."
-component = "rpc-router"
-[component.rpc-router]
-source = "{{release}}/rpc_router.wasm"
-allowed_outbound_hosts = ["http://{NAME}.spin.internal"]
-[component.rpc-router.variables]
-functions = "{{{{ functions }}}}"
-{snippet}
-"#
-    )
-    .replace(
-        &format!("source = \"{NAME}/target"),
-        &format!("source = \"{}/target", function.display()),
+    let shipped = std::fs::read_to_string(manifest_path()).expect("spin.toml");
+    let manifest_file = app.join("spin.toml");
+    write_if_changed(
+        &manifest_file,
+        format!("{}\n\n{snippet}", shipped.trim_end()).as_bytes(),
     );
-    let hosted = HostedApp::serve(&manifest, &[]);
+
+    // `spin build` (all but the linked Python function), then `spin up`.
+    let manifest = Manifest::load(&manifest_file).expect("the appended manifest loads");
+    spin_build::build_only(&manifest, |id| id != "square").expect("the app builds");
+    let hosted = HostedApp::serve_file(&manifest_file, &[]);
     assert_eq!(hosted.rpc(NAME, 27)["result"], json!(27));
+    assert_eq!(
+        hosted.rpc("double", 27)["result"],
+        json!(54),
+        "the app's own functions still answer"
+    );
     let (_, document) = hosted.call(
         "/rpc",
         &json!({"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}),
     );
     let document: serde_json::Value = serde_json::from_str(&document).expect("JSON");
-    assert_eq!(document["result"]["methods"][0]["name"], json!(NAME));
-    assert_eq!(document["result"]["methods"][0]["summary"], json!(SUMMARY));
+    let methods = document["result"]["methods"].as_array().expect("methods");
+    let listed = methods
+        .iter()
+        .find(|method| method["name"] == json!(NAME))
+        .unwrap_or_else(|| panic!("{NAME} is listed: {document}"));
+    assert_eq!(listed["summary"], json!(SUMMARY));
 }

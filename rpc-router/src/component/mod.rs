@@ -1,15 +1,14 @@
-//! The Spin shell: reads the configuration from Spin variables, reads the
-//! body within its size limit, answers through [`Service`], and writes the
-//! reply.
+//! The Spin shell: reads the configuration (the limits from Spin variables;
+//! the functions are built in), reads the body within its size limit,
+//! answers through [`Service`], and writes the reply.
 
 mod body;
 mod chain;
 
-use crate::discovery::AppInfo;
+use crate::app;
 use crate::dispatch::Grouping;
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
-use crate::registry::MethodRegistry;
 use crate::service::{Reply, Service};
 use body::{read_at_most, BodyError};
 use chain::ServiceChain;
@@ -44,22 +43,18 @@ async fn reply_to(request: IncomingRequest) -> Reply {
     service.answer(&body, &chain).await
 }
 
-/// The registry and limits from the component's Spin variables.
+/// The registry and the app's name as built in, the limits from the
+/// component's Spin variables.
 fn configure() -> Result<Service, String> {
+    let registry = app::registry().map_err(|error| error.to_string())?;
     let variable = |name: &str| spin_sdk::variables::get(name).ok();
-    let registry = MethodRegistry::parse(&variable("functions").unwrap_or_default())
-        .map_err(|error| error.to_string())?;
     let limits = Limits::from_variables(variable)?;
     let grouping = Grouping::from_variable(variable("group_calls").as_deref())?;
-    let info = AppInfo {
-        title: variable("app_name").unwrap_or_else(|| "JSON-RPC functions".to_owned()),
-        version: variable("app_version").unwrap_or_else(|| "0.0.0".to_owned()),
-    };
     Ok(Service {
         registry,
         limits,
         grouping,
-        info,
+        info: app::info(),
     })
 }
 

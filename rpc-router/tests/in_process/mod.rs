@@ -8,7 +8,7 @@ use rpc_function::IntegerFunction;
 use rpc_router::discovery::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
-use rpc_router::registry::MethodRegistry;
+use rpc_router::registry::{Function, MethodRegistry};
 use rpc_router::service::Service;
 use std::cell::RefCell;
 
@@ -68,7 +68,8 @@ impl Transport for InProcess {
 /// The router's core with both functions registered and default limits.
 pub fn service() -> Service {
     Service {
-        registry: MethodRegistry::parse("double,triple").expect("a valid registry"),
+        registry: MethodRegistry::new([Function::named("double"), Function::named("triple")])
+            .expect("a valid registry"),
         limits: Limits::default(),
         grouping: Grouping::PerFunction,
         info: AppInfo {

@@ -8,6 +8,7 @@ use spin_test_host::runtime::App;
 use spin_test_host::server;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::Path;
 
 /// An app served in-process by the project's host, stopped when dropped.
 pub struct HostedApp {
@@ -23,12 +24,22 @@ impl HostedApp {
         let release = repo_root().join("target/wasm32-wasip2/release");
         let text = manifest.replace("{release}", &release.display().to_string());
         let manifest = Manifest::parse(&text, repo_root()).expect("the test manifest parses");
+        Self::serve_manifest(&manifest, environment)
+    }
+
+    /// Serves the app of the manifest at `path`, as built.
+    pub fn serve_file(path: &Path, environment: &[(&str, &str)]) -> HostedApp {
+        let manifest = Manifest::load(path).expect("the manifest loads");
+        Self::serve_manifest(&manifest, environment)
+    }
+
+    fn serve_manifest(manifest: &Manifest, environment: &[(&str, &str)]) -> HostedApp {
         let environment: HashMap<String, String> = environment
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let app =
-            App::load(&manifest, |name| environment.get(name).cloned()).expect("the app loads");
+            App::load(manifest, |name| environment.get(name).cloned()).expect("the app loads");
         let runtime = tokio::runtime::Runtime::new().expect("a runtime");
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
