@@ -1,12 +1,14 @@
 //! The shipped `spin.toml` keeps the app's security shape: the router is
 //! the only public component and carries this very manifest's registry,
 //! every registered function is a private component, the router may chain
-//! within the app and nowhere else, and nothing of the tests ships.
+//! within the app and nowhere else, and nothing of the tests ships. A bad
+//! registry entry fails the router's build, with a message that names it.
 
 use rpc_router::manifest::AppManifest;
 use spin_test_host::manifest::{Manifest, Route};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn shipped_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spin.toml")
@@ -93,4 +95,29 @@ fn the_router_may_chain_only_within_the_app() {
     let manifest = shipped();
     let router = &manifest.components["rpc-router"];
     assert_eq!(router.allowed_outbound_hosts, ["http://*.spin.internal"]);
+}
+
+#[test]
+fn a_bad_registry_entry_fails_the_routers_build_and_names_itself() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/registry-check");
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let manifest = dir.join("spin.toml");
+    let bad = "spin_manifest_version = 2\n[application]\nname = \"bad\"\n\
+               [component.cube]\nsource = \"cube.wasm\"\n\
+               [component.cube.tool.rpc-router]\nmethod = \"echo\"\n";
+    std::fs::write(&manifest, bad).expect("the manifest");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["check", "--quiet", "-p", "rpc-router", "--target-dir"])
+        .arg(dir.join("target"))
+        .env("RPC_ROUTER_MANIFEST", &manifest)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the build refused it: {stderr}");
+    assert!(
+        stderr.contains("component \"cube\": the method name \"echo\" is the router's own"),
+        "{stderr}"
+    );
 }
