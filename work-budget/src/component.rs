@@ -1,0 +1,75 @@
+//! A component, walked section by section: each core module it defines (at
+//! any depth of nesting) is instrumented, every other section is copied byte
+//! for byte, so nothing of the component's own structure changes.
+
+use crate::module::{self, Outcome};
+use anyhow::{Context, Result};
+use wasm_encoder::{Component, ComponentSectionId, NestedComponentSection, RawSection};
+use wasmparser::{Chunk, Parser, Payload};
+
+/// Instruments every core module of `component`; returns the new component
+/// and how many modules were instrumented.
+pub fn instrument(component: &[u8], budget: i64) -> Result<(Vec<u8>, usize)> {
+    let mut encoded = Component::new();
+    let count = walk(component, budget, &mut encoded)?;
+    Ok((encoded.finish(), count))
+}
+
+fn walk(data: &[u8], budget: i64, encoded: &mut Component) -> Result<usize> {
+    let mut parser = Parser::new(0);
+    let mut remaining = data;
+    let (mut modules, mut instrumented) = (0, 0);
+    while !remaining.is_empty() {
+        let Chunk::Parsed { consumed, payload } = parser.parse(remaining, true)? else {
+            unreachable!("the whole input is given at once");
+        };
+        remaining = &remaining[consumed..];
+        match payload {
+            Payload::Version { .. } | Payload::End(_) => {}
+            Payload::ModuleSection {
+                unchecked_range: range,
+                ..
+            } => {
+                remaining = &remaining[range.len()..];
+                modules += 1;
+                let module = &data[range];
+                match module::instrument(module, budget)
+                    .with_context(|| format!("core module {modules}"))?
+                {
+                    Outcome::Instrumented(module) => {
+                        instrumented += 1;
+                        encoded.section(&RawSection {
+                            id: ComponentSectionId::CoreModule as u8,
+                            data: &module,
+                        });
+                    }
+                    Outcome::NoCode => {
+                        encoded.section(&RawSection {
+                            id: ComponentSectionId::CoreModule as u8,
+                            data: module,
+                        });
+                    }
+                }
+            }
+            Payload::ComponentSection {
+                unchecked_range: range,
+                ..
+            } => {
+                remaining = &remaining[range.len()..];
+                let mut nested = Component::new();
+                instrumented += walk(&data[range], budget, &mut nested)?;
+                encoded.section(&NestedComponentSection(&nested));
+            }
+            other => {
+                let (id, range) = other
+                    .as_section()
+                    .context("a component payload that is not a section")?;
+                encoded.section(&RawSection {
+                    id,
+                    data: &data[range],
+                });
+            }
+        }
+    }
+    Ok(instrumented)
+}

@@ -1,0 +1,141 @@
+//! Instrumented modules run on the engine Spin embeds: an endless loop traps,
+//! honest work finishes with its own result, and the count is exact for code
+//! whose every operator runs.
+
+use wasmtime::{Engine, Instance, Module, Store, Trap};
+use work_budget::{budget_of, instrument, MARKER};
+
+/// Counts down from n to 0 in a loop: n iterations of 9 operators (the loop
+/// region), plus 5 for the body (`block`, `loop`, `end`, `local.get`, `end`).
+/// The global is the module's own, so the budget's global comes after it.
+const COUNTDOWN: &str = r#"(module
+  (global $calls (mut i32) (i32.const 0))
+  (func (export "countdown") (param i32) (result i32)
+    block
+      loop
+        local.get 0
+        i32.eqz
+        br_if 1
+        local.get 0
+        i32.const 1
+        i32.sub
+        local.set 0
+        br 0
+      end
+    end
+    global.get $calls))"#;
+
+fn countdown_cost(n: i64) -> i64 {
+    9 * n + 9 + 5 // the last pass of the loop runs its region once more
+}
+
+fn run(text: &str, budget: i64, export: &str, argument: i32) -> Result<i32, Trap> {
+    let wasm = instrument(&wat::parse_str(text).unwrap(), budget)
+        .unwrap()
+        .wasm;
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let function = instance
+        .get_typed_func::<i32, i32>(&mut store, export)
+        .unwrap();
+    function
+        .call(&mut store, argument)
+        .map_err(|error| *error.downcast_ref::<Trap>().expect("a trap"))
+}
+
+#[test]
+fn an_endless_loop_traps_when_the_budget_is_spent() {
+    let text = r#"(module (func (export "spin") (param i32) (result i32)
+        loop br 0 end
+        i32.const 0))"#;
+    assert_eq!(
+        run(text, 1_000_000, "spin", 0),
+        Err(Trap::UnreachableCodeReached)
+    );
+}
+
+#[test]
+fn honest_work_within_the_budget_finishes_with_its_result() {
+    assert_eq!(run(COUNTDOWN, 1_000_000, "countdown", 1000), Ok(0));
+}
+
+#[test]
+fn the_count_is_exact_where_every_operator_runs() {
+    let cost = countdown_cost(1000);
+    assert_eq!(run(COUNTDOWN, cost, "countdown", 1000), Ok(0));
+    assert_eq!(
+        run(COUNTDOWN, cost - 1, "countdown", 1000),
+        Err(Trap::UnreachableCodeReached)
+    );
+}
+
+#[test]
+fn every_instance_starts_with_the_whole_budget() {
+    let budget = countdown_cost(1000);
+    let wasm = instrument(&wat::parse_str(COUNTDOWN).unwrap(), budget)
+        .unwrap()
+        .wasm;
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm).unwrap();
+    for _ in 0..3 {
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let countdown = instance
+            .get_typed_func::<i32, i32>(&mut store, "countdown")
+            .unwrap();
+        assert_eq!(countdown.call(&mut store, 1000).unwrap(), 0);
+        // The same instance has nothing left for a second call.
+        assert!(countdown.call(&mut store, 1000).is_err());
+    }
+}
+
+#[test]
+fn calls_are_paid_by_the_callee() {
+    // `outer` calls `step` in an endless loop; `step` itself has no loop.
+    let text = r#"(module
+      (func $step (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+      (func (export "outer") (param i32) (result i32)
+        loop local.get 0 call $step local.set 0 br 0 end
+        local.get 0))"#;
+    assert_eq!(
+        run(text, 10_000, "outer", 0),
+        Err(Trap::UnreachableCodeReached)
+    );
+}
+
+#[test]
+fn an_instrumented_binary_is_refused() {
+    let once = instrument(&wat::parse_str(COUNTDOWN).unwrap(), 1000).unwrap();
+    let error = instrument(&once.wasm, 1000).err().expect("refused");
+    assert!(format!("{error:#}").contains(MARKER), "{error:#}");
+}
+
+#[test]
+fn a_component_has_each_module_with_code_instrumented() {
+    let text = r#"(component
+      (core module $code (func (export "f") loop br 0 end))
+      (core module $no_code (table 1 funcref))
+      (component $nested
+        (core module (func (export "g") (param i32) (result i32) local.get 0)))
+      (core instance (instantiate $code)))"#;
+    let component = wat::parse_str(text).unwrap();
+    let instrumented = instrument(&component, 1000).unwrap();
+    assert_eq!(instrumented.modules, 2, "the module with no code is copied");
+    let markers = wasmparser::Parser::new(0)
+        .parse_all(&instrumented.wasm)
+        .filter(|payload| {
+            matches!(payload, Ok(wasmparser::Payload::CustomSection(section)) if section.name() == MARKER)
+        })
+        .count();
+    assert_eq!(markers, 2);
+    assert_eq!(budget_of(&instrumented.wasm), Some(1000));
+    assert_eq!(budget_of(&component), None);
+}
+
+#[test]
+fn what_is_not_wasm_is_refused() {
+    assert!(instrument(b"not wasm", 1000).is_err());
+    assert!(instrument(&wat::parse_str(COUNTDOWN).unwrap(), 0).is_err());
+}
