@@ -4,7 +4,9 @@
 //! All calls of a message go out at once. The calls of one function travel in
 //! one list-form request (one instance on Spin instead of one per call). If
 //! that request fails as a whole, each of its calls is sent again on its own,
-//! once, so that only the call that really fails gets an error.
+//! once, so that only the call that really fails gets an error; but not after
+//! a timeout: on Spin a function that is still running holds a worker thread
+//! until it ends, and each re-sent call that loops would hold another.
 
 use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
@@ -115,8 +117,12 @@ async fn run_group<T: Transport>(
         return vec![run_single(transport, function, call).await];
     }
     match run_list(transport, function, &calls).await {
-        Some(results) => results,
-        None => {
+        Ok(results) => results,
+        Err(ListFailure::TimedOut(limit)) => {
+            let error = transport_error(function, TransportError::TimedOut(limit));
+            calls.iter().map(|_| Err(error.clone())).collect()
+        }
+        Err(ListFailure::Other) => {
             join_all(
                 calls
                     .iter()
@@ -144,27 +150,40 @@ async fn run_single<T: Transport>(
     present(call, outcome)
 }
 
-/// The results of a list-form request, or `None` when it failed as a whole.
+/// Why a list-form request gave no outcome for each of its calls.
+enum ListFailure {
+    /// No answer in time: every call of the request gets the timeout.
+    TimedOut(Duration),
+    /// A trap, an error status, a malformed or short answer: each call is
+    /// sent again on its own.
+    Other,
+}
+
+/// The results of a list-form request, or why it failed as a whole.
 async fn run_list<T: Transport>(
     transport: &T,
     function: &str,
     calls: &[&FunctionCall<'_>],
-) -> Option<Vec<CallResult>> {
+) -> Result<Vec<CallResult>, ListFailure> {
     let body = encode(&ListCall {
         calls: calls.iter().map(|call| call.params.as_deref()).collect(),
     });
-    let answer = transport.send(function, body).await.ok()?;
-    let list: OutcomeList = serde_json::from_slice(&answer).ok()?;
+    let answer = transport
+        .send(function, body)
+        .await
+        .map_err(|error| match error {
+            TransportError::TimedOut(limit) => ListFailure::TimedOut(limit),
+            _ => ListFailure::Other,
+        })?;
+    let list: OutcomeList = serde_json::from_slice(&answer).map_err(|_| ListFailure::Other)?;
     if list.outcomes.len() != calls.len() {
-        return None;
+        return Err(ListFailure::Other);
     }
-    Some(
-        calls
-            .iter()
-            .zip(list.outcomes)
-            .map(|(call, outcome)| present(call, outcome))
-            .collect(),
-    )
+    Ok(calls
+        .iter()
+        .zip(list.outcomes)
+        .map(|(call, outcome)| present(call, outcome))
+        .collect())
 }
 
 fn present(call: &FunctionCall<'_>, outcome: Outcome) -> CallResult {
@@ -182,6 +201,15 @@ fn encode<T: serde::Serialize>(request: &T) -> Vec<u8> {
 /// The client-facing error for a function request that brought nothing usable.
 pub(crate) fn transport_error(function: &str, error: TransportError) -> ErrorObject {
     match error {
+        // Spin answers a trap with an empty 500, so a panic and a spent work
+        // budget look the same from here.
+        TransportError::Status(500) => ErrorObject::new(
+            code::FUNCTION_FAILED,
+            format!(
+                "function {function:?} failed: it answered HTTP 500 \
+                 (it trapped: a panic, or its work budget was spent)"
+            ),
+        ),
         TransportError::Status(status) => ErrorObject::new(
             code::FUNCTION_FAILED,
             format!("function {function:?} failed: it answered HTTP {status}"),

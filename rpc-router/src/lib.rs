@@ -3,13 +3,15 @@
 //! A pure JSON-RPC core ([`jsonrpc`], [`methods`], [`dispatch`],
 //! [`discovery`], [`service`]) that builds and is unit-tested natively; its
 //! configuration ([`registry`] and the [`app`] it was built for, read from
-//! the app's `spin.toml` by `build.rs` with [`manifest`]; [`limits`]); and a
-//! thin Spin shell around it (`component`, wasm only) that reads the limits,
-//! moves bytes, and carries function calls over local service chaining.
+//! the app's `spin.toml` by `build.rs` with [`manifest`]; [`limits`]); the
+//! [`health`] check; and a thin Spin shell around it (`component`, wasm
+//! only) that reads the limits, moves bytes, and carries function calls over
+//! local service chaining.
 
 pub mod app;
 pub mod discovery;
 pub mod dispatch;
+pub mod health;
 pub mod jsonrpc;
 pub mod limits;
 #[cfg(not(target_arch = "wasm32"))]

@@ -20,22 +20,37 @@ pub struct Reply {
     pub status: u16,
     /// `None` when nothing is to be answered (notifications): HTTP 204.
     pub body: Option<Vec<u8>>,
+    /// For a 405: the HTTP methods the route accepts (its `Allow` header).
+    pub allow: Option<&'static str>,
 }
 
 impl Reply {
-    fn json(body: Vec<u8>) -> Self {
+    pub(crate) fn json(body: Vec<u8>) -> Self {
         Reply {
             status: 200,
             body: Some(body),
+            allow: None,
         }
     }
 
-    /// A refusal before any JSON-RPC processing (wrong method, body too
-    /// large, bad configuration): still a JSON-RPC error object, id `null`.
+    /// A refusal before any JSON-RPC processing (body too large, bad
+    /// configuration): still a JSON-RPC error object, id `null`.
     pub fn refusal(status: u16, error: ErrorObject) -> Self {
         Reply {
             status,
             body: Some(Response::error(Id::NULL, error).to_json()),
+            allow: None,
+        }
+    }
+
+    /// HTTP 405 for a request with another method than `allowed`.
+    pub fn method_not_allowed(allowed: &'static str) -> Self {
+        Reply {
+            allow: Some(allowed),
+            ..Self::refusal(
+                405,
+                ErrorObject::invalid_request(format!("use HTTP {allowed}")),
+            )
         }
     }
 }
@@ -96,6 +111,7 @@ impl Service {
         match (responses.as_slice(), is_batch) {
             ([], _) => Reply {
                 status: 204,
+                allow: None,
                 body: None,
             },
             ([response], false) => Reply::json(response.to_json()),

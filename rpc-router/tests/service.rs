@@ -9,14 +9,15 @@ mod in_process;
 
 use futures::executor::block_on;
 use in_process::{service, InProcess, FUNCTIONS};
-use rpc_router::dispatch::Grouping;
+use rpc_router::dispatch::{Grouping, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::registry::{Function, MethodRegistry};
 use rpc_router::service::{Reply, Service};
 use serde_json::{json, Value};
+use std::time::Duration;
 
 fn call_with(transport: &InProcess, body: &str) -> (u16, Option<Value>, Option<String>) {
-    let Reply { status, body } = block_on(service().answer(body.as_bytes(), transport));
+    let Reply { status, body, .. } = block_on(service().answer(body.as_bytes(), transport));
     let text = body.map(|body| String::from_utf8(body).expect("responses are UTF-8"));
     let value = text
         .as_deref()
@@ -415,31 +416,57 @@ fn without_grouping_every_call_is_its_own_request() {
     assert!(Grouping::from_variable(Some("maybe")).is_err());
 }
 
-#[test]
-fn a_failing_group_falls_back_to_single_calls() {
-    let transport = InProcess {
-        poison: Some("13"),
-        ..Default::default()
-    };
-    let body = json!([
+/// Three calls of `double` (the second holds 13) and one of `triple`.
+fn batch_with_13() -> String {
+    json!([
         {"jsonrpc": "2.0", "method": "double", "params": [1], "id": "a"},
         {"jsonrpc": "2.0", "method": "double", "params": [13], "id": "b"},
         {"jsonrpc": "2.0", "method": "double", "params": [3], "id": "c"},
         {"jsonrpc": "2.0", "method": "triple", "params": [5], "id": "d"},
     ])
-    .to_string();
-    let (_, value, _) = call_with(&transport, &body);
+    .to_string()
+}
+
+#[test]
+fn a_failing_group_falls_back_to_single_calls() {
+    let transport = InProcess {
+        poison: Some(("13", TransportError::Status(500))),
+        ..Default::default()
+    };
+    let (_, value, _) = call_with(&transport, &batch_with_13());
     let value = value.unwrap();
     assert_eq!(value[0]["result"], json!(2));
     assert_eq!(value[1]["error"]["code"], json!(-32000));
-    assert!(value[1]["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("\"double\""));
+    let message = value[1]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"double\"") && message.contains("work budget"),
+        "{message}"
+    );
     assert_eq!(value[2]["result"], json!(6));
     assert_eq!(value[3]["result"], json!(15));
     // One list request for double, one for triple, then three singles: no more.
     assert_eq!(transport.sent.borrow().len(), 5);
+}
+
+#[test]
+fn a_timed_out_group_is_not_sent_again() {
+    let transport = InProcess {
+        poison: Some(("13", TransportError::TimedOut(Duration::from_millis(250)))),
+        ..Default::default()
+    };
+    let (_, value, _) = call_with(&transport, &batch_with_13());
+    let value = value.unwrap();
+    for response in &value.as_array().unwrap()[..3] {
+        assert_eq!(response["error"]["code"], json!(-32001), "{response}");
+        let message = response["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("\"double\"") && message.contains("250 ms"),
+            "{message}"
+        );
+    }
+    assert_eq!(value[3]["result"], json!(15));
+    // One list request for double, one for triple: nothing is sent again.
+    assert_eq!(transport.sent.borrow().len(), 2);
 }
 
 #[test]

@@ -5,11 +5,11 @@
 mod body;
 mod chain;
 
-use crate::app;
 use crate::dispatch::Grouping;
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::service::{Reply, Service};
+use crate::{app, health};
 use body::{read_at_most, BodyError};
 use chain::ServiceChain;
 use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, ResponseOutparam};
@@ -22,6 +22,9 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
 }
 
 async fn reply_to(request: IncomingRequest) -> Reply {
+    if is_health_check(&request) {
+        return health::reply(request.method() == Method::Get, &app::info());
+    }
     let service = match configure() {
         Ok(service) => service,
         Err(problem) => {
@@ -30,7 +33,7 @@ async fn reply_to(request: IncomingRequest) -> Reply {
         }
     };
     if request.method() != Method::Post {
-        return Reply::refusal(405, ErrorObject::invalid_request("use HTTP POST"));
+        return Reply::method_not_allowed("POST");
     }
     let body = match read_body(request, service.limits.max_request_bytes).await {
         Ok(body) => body,
@@ -41,6 +44,13 @@ async fn reply_to(request: IncomingRequest) -> Reply {
         max_answer_bytes: service.limits.max_answer_bytes,
     };
     service.answer(&body, &chain).await
+}
+
+/// A request on the health route (the router serves `/rpc/...` too).
+fn is_health_check(request: &IncomingRequest) -> bool {
+    request
+        .path_with_query()
+        .is_some_and(|path| path.split('?').next() == Some(health::PATH))
 }
 
 /// The registry and the app's name as built in, the limits from the
@@ -93,8 +103,8 @@ async fn send(reply: Reply, response_out: ResponseOutparam) {
     if reply.body.is_some() {
         headers.push(("content-type".to_owned(), b"application/json".to_vec()));
     }
-    if reply.status == 405 {
-        headers.push(("allow".to_owned(), b"POST".to_vec()));
+    if let Some(allowed) = reply.allow {
+        headers.push(("allow".to_owned(), allowed.as_bytes().to_vec()));
     }
     let response =
         OutgoingResponse::new(Fields::from_list(&headers).unwrap_or_else(|_| Fields::new()));

@@ -30,8 +30,9 @@ pub const FUNCTIONS: [IntegerFunction; 2] = [
 pub struct InProcess {
     /// (function, inner request body) for each request sent.
     pub sent: RefCell<Vec<(String, String)>>,
-    /// A request holding this text fails as a whole, as a trapping function would.
-    pub poison: Option<&'static str>,
+    /// A request holding this text fails as a whole with this error (a
+    /// trapping function: `Status(500)`; a slow one: `TimedOut`).
+    pub poison: Option<(&'static str, TransportError)>,
 }
 
 fn function(name: &str) -> Result<&'static IntegerFunction, TransportError> {
@@ -44,15 +45,17 @@ fn function(name: &str) -> Result<&'static IntegerFunction, TransportError> {
 impl Transport for InProcess {
     async fn send(&self, function_name: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
         let text = String::from_utf8_lossy(&body).into_owned();
-        if self.poison.is_some_and(|poison| text.contains(poison)) {
-            self.sent
-                .borrow_mut()
-                .push((function_name.to_owned(), text));
-            return Err(TransportError::Status(500));
-        }
+        let failure = self
+            .poison
+            .as_ref()
+            .filter(|(poison, _)| text.contains(poison))
+            .map(|(_, error)| error.clone());
         self.sent
             .borrow_mut()
             .push((function_name.to_owned(), text));
+        if let Some(error) = failure {
+            return Err(error);
+        }
         let answer = function(function_name)?.answer(&body);
         match answer.status {
             200 => Ok(answer.body),
