@@ -16,10 +16,8 @@ use hyper::body::{Body as HttpBody, Frame, SizeHint};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
-use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::runtime::AbortOnDropJoinHandle;
@@ -42,16 +40,12 @@ const MAX_MEMORY_BYTES: usize = 256 << 20;
 /// How much of a slot's memory, table and stack stays resident between instances.
 const KEEP_RESIDENT_BYTES: usize = 512 << 10;
 
-/// How often running guests yield to the async runtime (Spin ticks at the same rate).
-const EPOCH_TICK: Duration = Duration::from_millis(10);
-
 /// A loaded app: its routes and its ready-to-instantiate components.
 pub struct App {
     pub name: String,
     engine: Engine,
     router: Router,
     components: HashMap<String, LoadedComponent>,
-    ticker: Arc<AtomicBool>,
 }
 
 struct LoadedComponent {
@@ -125,7 +119,12 @@ impl App {
         usage: Usage,
     ) -> Result<Arc<App>> {
         let mut config = Config::new();
-        config.wasm_component_model(true).epoch_interruption(true);
+        // No epoch interruption and no fuel: like Spin 4.0, whose store
+        // deadline is "practically forever", this host never interrupts a
+        // guest, so one that loops holds its worker thread until it ends.
+        // Functions bound their own work (the work budget compiled into
+        // them), which is what protects the app on every runtime.
+        config.wasm_component_model(true);
         match usage {
             Usage::Server => {
                 // Instances come from pre-reserved slots: a fresh instance
@@ -194,21 +193,11 @@ impl App {
             components.insert(id.clone(), loaded);
         }
 
-        let ticker = Arc::new(AtomicBool::new(true));
-        let (running, ticking_engine) = (ticker.clone(), engine.clone());
-        std::thread::spawn(move || {
-            while running.load(Ordering::Relaxed) {
-                std::thread::sleep(EPOCH_TICK);
-                ticking_engine.increment_epoch();
-            }
-        });
-
         Ok(Arc::new(App {
             name: manifest.application.name.clone(),
             engine,
             router: Router::build(&manifest.http_triggers)?,
             components,
-            ticker,
         }))
     }
 
@@ -275,8 +264,6 @@ impl App {
             variables: component.variables.clone(),
         };
         let mut store = Store::new(&self.engine, state);
-        store.set_epoch_deadline(1);
-        store.epoch_deadline_async_yield_and_update(1);
 
         let request = store
             .data_mut()
@@ -313,12 +300,6 @@ impl App {
                 Ok(internal_server_error())
             }
         }
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        self.ticker.store(false, Ordering::Relaxed);
     }
 }
 

@@ -1,8 +1,11 @@
 //! The shipped `spin.toml` keeps the app's security shape: the router is
-//! the only public component and carries this very manifest's registry,
-//! every registered function is a private component, the router may chain
+//! the only public component (its JSON-RPC endpoint and its health check)
+//! and carries this very manifest's registry, every registered function is a
+//! private component with a work budget compiled in, the router may chain
 //! within the app and nowhere else, and nothing of the tests ships. A bad
 //! registry entry fails the router's build, with a message that names it.
+
+mod support;
 
 use rpc_router::manifest::AppManifest;
 use spin_test_host::manifest::{Manifest, Route};
@@ -33,13 +36,16 @@ fn registered_functions() -> BTreeMap<String, String> {
 #[test]
 fn only_the_router_has_a_public_route() {
     let manifest = shipped();
+    let mut public = Vec::new();
     for trigger in &manifest.http_triggers {
         match (&trigger.route, trigger.component.as_str()) {
-            (Route::Path(path), "rpc-router") => assert_eq!(path, "/rpc/..."),
+            (Route::Path(path), "rpc-router") => public.push(path.as_str()),
             (Route::Private { private: true }, _) => {}
             (route, component) => panic!("component {component:?} has the public route {route:?}"),
         }
     }
+    public.sort();
+    assert_eq!(public, ["/health", "/rpc/..."]);
 }
 
 #[test]
@@ -74,6 +80,22 @@ fn every_registered_function_is_a_private_component() {
         !manifest.components.contains_key("faulty"),
         "the test-only function never ships"
     );
+}
+
+#[test]
+fn every_registered_function_carries_a_work_budget() {
+    support::build_app();
+    let manifest = shipped();
+    for component in registered_functions().values() {
+        let source = &manifest.components[component].source;
+        let wasm = std::fs::read(source)
+            .unwrap_or_else(|error| panic!("{component}: {}: {error}", source.display()));
+        assert!(
+            work_budget::budget_of(&wasm).is_some(),
+            "{component}: {} is not instrumented (its build must run work-budget)",
+            source.display()
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
-//! The README's `SpinApp` manifest, checked against SpinKube's `SpinApp`
-//! CRD schema: every field name known, every value of the right type, the
-//! required fields present, and every variable one that `spin.toml` declares.
+//! The app's `SpinApp` (`deploy/spinapp.yaml`), checked against SpinKube's
+//! `SpinApp` CRD schema: every field name known, every value of the right
+//! type, the required fields present, every variable one that `spin.toml`
+//! declares, and its liveness and readiness checks on the router's health
+//! route.
 //!
 //! The CRD is reference data in `../shared/data/spinkube/`; where it is
 //! absent the check says so and is skipped.
@@ -8,18 +10,13 @@
 mod support;
 
 use serde_json::{json, Value};
-use spin_test_host::manifest::Manifest;
+use spin_test_host::manifest::{Manifest, Route};
 use support::repo_root;
 
-/// The first ```yaml block of the README.
-fn spinapp_from_readme() -> Value {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
-    let start = readme
-        .find("```yaml\n")
-        .expect("a ```yaml block in the README")
-        + "```yaml\n".len();
-    let end = start + readme[start..].find("```").expect("the end of the block");
-    serde_yaml::from_str(&readme[start..end]).expect("the SpinApp block is YAML")
+fn spinapp() -> Value {
+    let path = repo_root().join("deploy/spinapp.yaml");
+    let text = std::fs::read_to_string(&path).expect("deploy/spinapp.yaml");
+    serde_yaml::from_str(&text).expect("the SpinApp is YAML")
 }
 
 /// The CRD's schema for `v1alpha1`, made strict: Kubernetes prunes unknown
@@ -54,7 +51,7 @@ fn strict_crd_schema(crd: &Value) -> Value {
 }
 
 #[test]
-fn the_readme_spinapp_matches_the_spinkube_crd() {
+fn the_spinapp_matches_the_spinkube_crd() {
     let crd_path = repo_root().join("../shared/data/spinkube/core.spinkube.dev_spinapps.yaml");
     let Ok(crd_text) = std::fs::read_to_string(&crd_path) else {
         eprintln!(
@@ -64,7 +61,7 @@ fn the_readme_spinapp_matches_the_spinkube_crd() {
         return;
     };
     let crd: Value = serde_yaml::from_str(&crd_text).expect("the CRD is YAML");
-    let spinapp = spinapp_from_readme();
+    let spinapp = spinapp();
     assert_eq!(
         spinapp["apiVersion"],
         json!(format!(
@@ -82,7 +79,7 @@ fn the_readme_spinapp_matches_the_spinkube_crd() {
         .collect();
     assert!(
         violations.is_empty(),
-        "the README's SpinApp does not match the CRD:\n{}",
+        "deploy/spinapp.yaml does not match the CRD:\n{}",
         violations.join("\n")
     );
 
@@ -107,4 +104,24 @@ fn the_readme_spinapp_matches_the_spinkube_crd() {
             "{name} at its default"
         );
     }
+}
+
+#[test]
+fn the_spinapp_probes_the_health_route() {
+    let spinapp = spinapp();
+    for check in ["liveness", "readiness"] {
+        assert_eq!(
+            spinapp["spec"]["checks"][check]["httpGet"]["path"],
+            json!(rpc_router::health::PATH),
+            "{check} check"
+        );
+    }
+    let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
+    assert!(
+        manifest.http_triggers.iter().any(|trigger| trigger.route
+            == Route::Path(rpc_router::health::PATH.into())
+            && trigger.component == "rpc-router"),
+        "spin.toml routes {} to the router",
+        rpc_router::health::PATH
+    );
 }

@@ -3,7 +3,9 @@
 //! `spin add -t rpc-function-rust cube` would (its files, and its snippet
 //! appended to the checkout's `spin.toml`), then `spin build` and serve. The
 //! new function answers, is listed by `rpc.discover`, and nothing else was
-//! edited: not the router's code, not its section of the manifest.
+//! edited: not the router's code, not its section of the manifest. A second
+//! function from the template, written to loop forever, traps on its work
+//! budget before the router's call timeout.
 //!
 //! The rendering here substitutes the template's few Liquid expressions
 //! itself; `spin add` is not available on these machines.
@@ -19,33 +21,42 @@ use support::{manifest_path, repo_root};
 
 const NAME: &str = "cube";
 const SUMMARY: &str = "Returns x, scaffolded from the template.";
+/// A function from the template whose code never returns.
+const LOOPING: &str = "forever";
 
-fn render(text: &str) -> String {
-    text.replace("{{project-name | kebab_case}}", NAME)
-        .replace("{{project-name | snake_case}}", &NAME.replace('-', "_"))
+/// The template's default function, and the endless loop written in its place.
+const DEFAULT_APPLY: &str = "apply: Some,";
+const ENDLESS_APPLY: &str = "apply: |x| loop {\n        std::hint::black_box(x);\n    },";
+
+fn render(text: &str, name: &str) -> String {
+    text.replace("{{project-name | kebab_case}}", name)
+        .replace("{{project-name | snake_case}}", &name.replace('-', "_"))
         .replace("{{summary}}", SUMMARY)
-        .replace("{{ output-path }}", NAME)
+        .replace("{{ output-path }}", name)
 }
 
-fn render_tree(from: &Path, to: &Path) {
+fn render_tree(from: &Path, to: &Path, function: &str) {
     for entry in std::fs::read_dir(from).expect("template content") {
         let path = entry.expect("an entry").path();
-        let name = path
+        let file = path
             .file_name()
             .expect("a name")
             .to_string_lossy()
             .replace(".tmpl", "");
         if path.is_dir() {
-            std::fs::create_dir_all(to.join(&name)).expect("a directory");
-            render_tree(&path, &to.join(&name));
+            std::fs::create_dir_all(to.join(&file)).expect("a directory");
+            render_tree(&path, &to.join(&file), function);
         } else {
-            let text = render(&std::fs::read_to_string(&path).expect("a template file"));
+            let text = render(
+                &std::fs::read_to_string(&path).expect("a template file"),
+                function,
+            );
             assert!(
                 !text.contains("{{"),
                 "{}: an expression the test does not render",
                 path.display()
             );
-            write_if_changed(&to.join(name), text.as_bytes());
+            write_if_changed(&to.join(file), text.as_bytes());
         }
     }
 }
@@ -105,19 +116,26 @@ fn a_function_from_the_template_works_with_the_router_unchanged() {
     let template = repo_root().join("templates/rpc-function-rust");
     let app = repo_root().join("target/template-check");
     checkout(&app);
-    render_tree(&template.join("content"), &app.join(NAME));
+    render_tree(&template.join("content"), &app.join(NAME), NAME);
+    render_tree(&template.join("content"), &app.join(LOOPING), LOOPING);
+    let looping_source = app.join(LOOPING).join("src/lib.rs");
+    let source = std::fs::read_to_string(&looping_source).expect("its lib.rs");
+    assert!(source.contains(DEFAULT_APPLY), "{source}");
+    write_if_changed(
+        &looping_source,
+        source.replace(DEFAULT_APPLY, ENDLESS_APPLY).as_bytes(),
+    );
 
     // `spin add` appends the rendered snippet to spin.toml, and that is all.
-    let snippet = render(
-        &std::fs::read_to_string(template.join("metadata/snippets/component.txt"))
-            .expect("the snippet"),
-    );
-    assert!(!snippet.contains("{{"), "the snippet renders");
+    let snippet = std::fs::read_to_string(template.join("metadata/snippets/component.txt"))
+        .expect("the snippet");
+    let snippets = [NAME, LOOPING].map(|name| render(&snippet, name));
+    assert!(!snippets[0].contains("{{"), "the snippet renders");
     let shipped = std::fs::read_to_string(manifest_path()).expect("spin.toml");
     let manifest_file = app.join("spin.toml");
     write_if_changed(
         &manifest_file,
-        format!("{}\n\n{snippet}", shipped.trim_end()).as_bytes(),
+        format!("{}\n\n{}", shipped.trim_end(), snippets.join("\n\n")).as_bytes(),
     );
 
     // `spin build` (all but the linked Python function), then `spin up`.
@@ -141,4 +159,16 @@ fn a_function_from_the_template_works_with_the_router_unchanged() {
         .find(|method| method["name"] == json!(NAME))
         .unwrap_or_else(|| panic!("{NAME} is listed: {document}"));
     assert_eq!(listed["summary"], json!(SUMMARY));
+
+    // Its work budget stops the endless loop: the function traps (-32000)
+    // before the router's call_timeout_ms would give up on it (-32001).
+    let reply = hosted.rpc(LOOPING, 1);
+    assert_eq!(reply["error"]["code"], json!(-32000), "{reply}");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("work budget")),
+        "{reply}"
+    );
+    assert_eq!(hosted.rpc("double", 2)["result"], json!(4));
 }

@@ -6,7 +6,7 @@
 //! | x | fault |
 //! |---|---|
 //! | 1001 | traps (panics) |
-//! | 1002 | loops forever |
+//! | 1002 | loops forever (until its work budget is spent: a trap) |
 //! | 1003 | answers after 3 s |
 //! | 1004 | answers 2 MiB |
 //! | 1005 | answers something that is not the inner format |

@@ -11,6 +11,7 @@ pub mod readme;
 
 use spin_test_host::{manifest::Manifest, spin_build, spin_cli};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -76,11 +77,15 @@ impl Runtime {
     }
 }
 
-/// A running server process, stopped when dropped.
+/// A running server, in a process group of its own, stopped (the whole
+/// group) by [`Server::stop`] or when dropped. `spin up` serves from a
+/// `spin trigger http` child, which outlives its parent and ignores SIGTERM
+/// while a request is in flight: only killing the group stops it.
 pub struct Server {
     pub address: SocketAddr,
     pub name: String,
     pub child: Child,
+    stopped: bool,
 }
 
 impl Server {
@@ -112,12 +117,14 @@ impl Server {
     pub fn run(name: &str, mut command: Command, address: SocketAddr) -> Server {
         let child = command
             .stdin(Stdio::null())
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|error| panic!("starting {name}: {error}"));
         let mut server = Server {
             address,
             name: name.to_owned(),
             child,
+            stopped: false,
         };
         server.wait_until_ready();
         server
@@ -125,6 +132,31 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// Kills the server's whole process group and waits until none of its
+    /// processes is left; says which are still alive after 10 s.
+    pub fn stop(&mut self) -> Result<(), String> {
+        if std::mem::replace(&mut self.stopped, true) {
+            return Ok(());
+        }
+        let group = self.child.id();
+        process_group::kill(group);
+        let _ = self.child.wait();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let alive = process_group::members(group);
+            if alive.is_empty() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "{} at {}: processes still alive after it was stopped: {alive:?}",
+                    self.name, self.address
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn wait_until_ready(&mut self) {
@@ -144,8 +176,46 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Err(problem) = self.stop() {
+            eprintln!("{problem}");
+        }
+    }
+}
+
+/// Process groups, as Linux shows them.
+mod process_group {
+    /// Sends SIGKILL to every process of the group.
+    pub fn kill(group: u32) {
+        let Ok(group) = i32::try_from(group) else {
+            return;
+        };
+        // SAFETY: kill(2) with a negative pid signals a process group; it
+        // touches no memory of this process.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+
+    /// The processes of the group that are still running (zombies, which
+    /// only wait for their parent to reap them, are not counted), with their
+    /// command names.
+    pub fn members(group: u32) -> Vec<(u32, String)> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                // `pid (command) state ppid pgrp ...`; the command may hold spaces.
+                let (command, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+                let mut fields = rest.split_whitespace();
+                let state = fields.next()?;
+                let pgrp: u32 = fields.nth(1)?.parse().ok()?;
+                (pgrp == group && state != "Z").then(|| (pid, command.to_owned()))
+            })
+            .collect()
     }
 }
 

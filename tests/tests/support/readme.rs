@@ -5,11 +5,12 @@
 pub struct CurlExample {
     pub command: String,
     pub url: String,
-    pub body: String,
+    /// The body it posts (`-d`); `None` for a GET.
+    pub body: Option<String>,
     pub expected: String,
 }
 
-/// Finds every `curl ... -d '<body>' <url>` line inside a code block,
+/// Finds every `curl ... [-d '<body>'] <url>` line inside a code block,
 /// with the `# ` lines right after it as its expected output.
 pub fn curl_examples(readme: &str) -> Vec<CurlExample> {
     let mut examples = Vec::new();
@@ -29,13 +30,13 @@ pub fn curl_examples(readme: &str) -> Vec<CurlExample> {
             expected.push(next.to_owned());
             lines.next();
         }
-        let (Some(body), Some(url)) = (quoted_after(command, "-d "), url_in(command)) else {
+        let Some(url) = url_in(command) else {
             continue;
         };
         examples.push(CurlExample {
             command: command.to_owned(),
             url,
-            body,
+            body: quoted_after(command, "-d "),
             expected: expected.join("\n"),
         });
     }
