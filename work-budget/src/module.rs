@@ -17,6 +17,7 @@ use wasmparser::{Parser, Payload, TypeRef};
 struct Shape {
     imported_globals: u32,
     defined_globals: u32,
+    has_global_section: bool,
     has_code: bool,
     instrumented: bool,
 }
@@ -26,6 +27,7 @@ impl Shape {
         let mut shape = Shape {
             imported_globals: 0,
             defined_globals: 0,
+            has_global_section: false,
             has_code: false,
             instrumented: false,
         };
@@ -38,7 +40,10 @@ impl Shape {
                         }
                     }
                 }
-                Payload::GlobalSection(globals) => shape.defined_globals = globals.count(),
+                Payload::GlobalSection(globals) => {
+                    shape.has_global_section = true;
+                    shape.defined_globals = globals.count();
+                }
                 Payload::CodeSectionStart { .. } => shape.has_code = true,
                 Payload::CustomSection(section) if section.name() == MARKER => {
                     shape.instrumented = true
@@ -71,12 +76,12 @@ pub fn instrument(module: &[u8], budget: i64) -> Result<Outcome> {
     let mut metering = Metering {
         budget,
         global: shape.imported_globals + shape.defined_globals,
-        needs_global_section: shape.defined_globals == 0,
+        needs_global_section: !shape.has_global_section,
     };
     let mut encoded = Module::new();
     metering
         .parse_core_module(&mut encoded, Parser::new(0), module)
-        .map_err(|error| anyhow::anyhow!("{error:?}"))
+        .map_err(|error| anyhow::anyhow!("{error}"))
         .context("re-encoding the module")?;
     Ok(Outcome::Instrumented(encoded.finish()))
 }

@@ -92,6 +92,55 @@ fn every_instance_starts_with_the_whole_budget() {
 }
 
 #[test]
+fn a_module_without_globals_gets_its_global_section() {
+    let text = r#"(module (func (export "spin") (param i32) (result i32)
+        loop br 0 end
+        local.get 0))"#;
+    assert_eq!(
+        run(text, 1000, "spin", 0),
+        Err(Trap::UnreachableCodeReached)
+    );
+    let text = r#"(module (func (export "id") (param i32) (result i32) local.get 0))"#;
+    assert_eq!(run(text, 1000, "id", 7), Ok(7));
+}
+
+#[test]
+fn an_empty_global_section_gets_the_budget_global() {
+    use wasm_encoder::{
+        CodeSection, ExportKind, ExportSection, Function, FunctionSection, GlobalSection,
+        Instruction, TypeSection, ValType,
+    };
+    // What no text format writes: a global section with no global in it.
+    let mut module = wasm_encoder::Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([ValType::I32], [ValType::I32]);
+    let mut functions = FunctionSection::new();
+    functions.function(0);
+    let mut exports = ExportSection::new();
+    exports.export("id", ExportKind::Func, 0);
+    let mut code = CodeSection::new();
+    let mut id = Function::new([]);
+    id.instruction(&Instruction::LocalGet(0))
+        .instruction(&Instruction::End);
+    code.function(&id);
+    module
+        .section(&types)
+        .section(&functions)
+        .section(&GlobalSection::new())
+        .section(&exports)
+        .section(&code);
+    let wasm = instrument(&module.finish(), 1000).unwrap().wasm;
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let module = Module::new(&engine, &wasm).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let id = instance
+        .get_typed_func::<i32, i32>(&mut store, "id")
+        .unwrap();
+    assert_eq!(id.call(&mut store, 7).unwrap(), 7);
+}
+
+#[test]
 fn calls_are_paid_by_the_callee() {
     // `outer` calls `step` in an endless loop; `step` itself has no loop.
     let text = r#"(module
