@@ -28,13 +28,14 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
+use std::rc::Rc;
 use std::time::Duration;
 use support::{build_app, free_loopback_address, manifest_path, repo_root, Runtime, Server};
 
 /// One thing measured: a server process and the request it gets.
 struct Target {
     name: String,
-    server: std::rc::Rc<Server>,
+    server: Rc<Server>,
     workload: Workload,
 }
 
@@ -83,6 +84,7 @@ fn main() {
 
     build_app();
     let targets = start_targets();
+    let budget_cost = work_budget_cost(&runtime, &targets, duration);
     let mut rows = Vec::new();
     for target in &targets {
         // Warm up: first instances, connection set-up, caches.
@@ -122,12 +124,15 @@ fn main() {
             .expect("a target per row");
         row.peak_rss_mib = peak_rss_mib(target.server.child.id());
     }
-    let report = report(&rows, quick);
+    let report = report(&rows, &budget_cost, quick);
     println!("{report}");
     let dir = repo_root().join("target/bench");
     let _ = std::fs::create_dir_all(&dir);
     std::fs::write(dir.join("latest.md"), &report).expect("writing target/bench/latest.md");
-    let errors: u64 = rows.iter().map(|row| row.measurement.errors).sum();
+    let mut left_running = stop_servers(targets);
+    left_running.extend(budget_cost.left_running);
+    let errors: u64 =
+        rows.iter().map(|row| row.measurement.errors).sum::<u64>() + budget_cost.errors;
     if errors > 0 {
         for row in rows.iter().filter(|row| row.measurement.errors > 0) {
             eprintln!(
@@ -136,8 +141,34 @@ fn main() {
             );
         }
         eprintln!("FAILED: {errors} requests had errors; a benchmark with errors is a failed run");
+    }
+    if !left_running.is_empty() {
+        eprintln!(
+            "FAILED: servers outlived the benchmark:\n{}",
+            left_running.join("\n")
+        );
+    }
+    if errors > 0 || !left_running.is_empty() {
         std::process::exit(1);
     }
+}
+
+/// Stops every target's server (each once, its whole process group) and
+/// says which left processes running.
+fn stop_servers(targets: Vec<Target>) -> Vec<String> {
+    let mut servers: Vec<Rc<Server>> = Vec::new();
+    for target in targets {
+        if !servers
+            .iter()
+            .any(|server| Rc::ptr_eq(server, &target.server))
+        {
+            servers.push(target.server);
+        }
+    }
+    servers
+        .into_iter()
+        .filter_map(|server| Rc::into_inner(server)?.stop().err())
+        .collect()
 }
 
 fn address_arg(args: &[String]) -> SocketAddr {
@@ -198,7 +229,7 @@ fn start_targets() -> Vec<Target> {
     let mut targets = Vec::new();
     let single_answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
     let mut add_app = |runtime: &Runtime, prefix: &str| {
-        let app = std::rc::Rc::new(Server::start(runtime, &manifest_path(), &[]));
+        let app = Rc::new(Server::start(runtime, &manifest_path(), &[]));
         targets.push(Target {
             name: format!("{prefix}: single calls"),
             workload: workload(&app, "/rpc", single_call(), single_answer.clone(), 1),
@@ -209,7 +240,7 @@ fn start_targets() -> Vec<Target> {
             workload: workload(&app, "/rpc", batch_of_100(), batch_of_100_answer(), 100),
             server: app,
         });
-        let ungrouped = std::rc::Rc::new(Server::start(
+        let ungrouped = Rc::new(Server::start(
             runtime,
             &manifest_path(),
             &[("SPIN_VARIABLE_GROUP_CALLS", "false")],
@@ -233,7 +264,7 @@ fn start_targets() -> Vec<Target> {
         eprintln!("real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset)");
     }
 
-    let direct = std::rc::Rc::new(Server::start(
+    let direct = Rc::new(Server::start(
         &Runtime::ProjectHost,
         &direct_manifest(),
         &[],
@@ -258,7 +289,7 @@ fn start_targets() -> Vec<Target> {
         let address = free_loopback_address();
         let mut command = Command::new(&own);
         command.args([mode, "--listen", &address.to_string()]);
-        let server = std::rc::Rc::new(Server::run(name, command, address));
+        let server = Rc::new(Server::run(name, command, address));
         let answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
         targets.push(Target {
             name: name.into(),
@@ -267,6 +298,108 @@ fn start_targets() -> Vec<Target> {
         });
     }
     targets
+}
+
+/// What the work budget costs: the app as built (its functions budgeted)
+/// and the same app with each function as the compiler left it, measured in
+/// turn at concurrency 8, three rounds; the medians, and their ratios.
+struct BudgetCost {
+    table: String,
+    /// Calls/s with the budget over calls/s without, for single calls and
+    /// for batches of 100.
+    single: f64,
+    batch: f64,
+    errors: u64,
+    /// What the server without budgets left running when stopped.
+    left_running: Option<String>,
+}
+
+fn work_budget_cost(
+    runtime: &tokio::runtime::Runtime,
+    targets: &[Target],
+    duration: Duration,
+) -> BudgetCost {
+    const ROUNDS: usize = 3;
+    let budgeted = &targets[0].server;
+    let mut unbudgeted = Server::start(&Runtime::ProjectHost, &unbudgeted_manifest(), &[]);
+    let single_answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
+    let workloads = |server: &Server| {
+        [
+            workload(server, "/rpc", single_call(), single_answer.clone(), 1),
+            workload(server, "/rpc", batch_of_100(), batch_of_100_answer(), 100),
+        ]
+    };
+    let variants = [
+        ("with", workloads(budgeted), budgeted.address),
+        ("without", workloads(&unbudgeted), unbudgeted.address),
+    ];
+    // rates[variant][workload]: calls/s of each round.
+    let mut rates: [[Vec<f64>; 2]; 2] = Default::default();
+    let mut errors = 0;
+    for _ in 0..ROUNDS {
+        for (variant, (_, workloads, address)) in variants.iter().enumerate() {
+            for (kind, workload) in workloads.iter().enumerate() {
+                let measurement = runtime.block_on(load::run(*address, workload, 8, duration));
+                errors += measurement.errors;
+                rates[variant][kind].push(
+                    measurement.requests_per_second() * f64::from(workload.calls_per_request),
+                );
+            }
+        }
+    }
+    let median = |rounds: &Vec<f64>| {
+        let mut rounds = rounds.clone();
+        rounds.sort_by(f64::total_cmp);
+        rounds[rounds.len() / 2]
+    };
+    let mut table = format!(
+        "| work budget (c=8, median of {ROUNDS}, [each round]) | single calls/s | batches of 100, calls/s |\n|---|---:|---:|\n"
+    );
+    let shown = |rounds: &Vec<f64>| {
+        let each: Vec<String> = rounds.iter().map(|rate| format!("{rate:.0}")).collect();
+        format!("{:.0} [{}]", median(rounds), each.join(", "))
+    };
+    for (variant, (name, _, _)) in variants.iter().enumerate() {
+        let _ = writeln!(
+            table,
+            "| {name} | {} | {} |",
+            shown(&rates[variant][0]),
+            shown(&rates[variant][1])
+        );
+    }
+    eprintln!("{table}");
+    BudgetCost {
+        table,
+        single: median(&rates[0][0]) / median(&rates[1][0]),
+        batch: median(&rates[0][1]) / median(&rates[1][1]),
+        errors,
+        left_running: unbudgeted.stop().err(),
+    }
+}
+
+/// The app's manifest with each function as the compiler left it: every
+/// `X.budgeted.wasm` source (what `work-budget` wrote) replaced by the
+/// `X.wasm` it was made from.
+fn unbudgeted_manifest() -> PathBuf {
+    let text = std::fs::read_to_string(manifest_path()).expect("spin.toml");
+    let mut manifest: toml::Table = toml::from_str(&text).expect("spin.toml parses");
+    let components = manifest
+        .get_mut("component")
+        .and_then(toml::Value::as_table_mut)
+        .expect("components");
+    for (_, component) in components.iter_mut() {
+        let Some(component) = component.as_table_mut() else {
+            continue;
+        };
+        component.remove("build");
+        let source = component["source"].as_str().expect("a source file");
+        let source = repo_root().join(source.replace(".budgeted.wasm", ".wasm"));
+        component["source"] = toml::Value::String(source.display().to_string());
+    }
+    let path = repo_root().join("target/bench/unbudgeted.spin.toml");
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("target/bench");
+    std::fs::write(&path, toml::to_string(&manifest).expect("TOML")).expect("writing it");
+    path
 }
 
 /// The floor for any Spin app: `double` on a public route, answering the
@@ -308,7 +441,7 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}")
 }
 
-fn report(rows: &[Row], quick: bool) -> String {
+fn report(rows: &[Row], budget_cost: &BudgetCost, quick: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -334,8 +467,15 @@ fn report(rows: &[Row], quick: bool) -> String {
             row.peak_rss_mib
         );
     }
+    let _ = writeln!(out, "\n{}", budget_cost.table);
     let _ = writeln!(out, "\n| component (release) | size |\n|---|---:|");
-    for file in ["rpc_router.wasm", "double.wasm", "triple.wasm"] {
+    for file in [
+        "rpc_router.wasm",
+        "double.wasm",
+        "double.budgeted.wasm",
+        "triple.wasm",
+        "triple.budgeted.wasm",
+    ] {
         let size = std::fs::metadata(release_dir().join(file)).map_or(0, |m| m.len());
         let _ = writeln!(out, "| {file} | {:.0} KiB |", size as f64 / 1024.0);
     }
@@ -363,6 +503,11 @@ fn report(rows: &[Row], quick: bool) -> String {
         app / rate("2019 way: process per call"),
         app / rate("native jsonrpsee"),
         rate("app: batches of 100") / rate("native jsonrpsee"),
+    );
+    let _ = write!(
+        ratios,
+        " work_budget_single={:.2} work_budget_batch100={:.2}",
+        budget_cost.single, budget_cost.batch
     );
     let spin = rate("app on spin: single calls");
     if spin.is_finite() {

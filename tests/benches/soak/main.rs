@@ -43,7 +43,7 @@ fn main() {
         .unwrap_or(300);
     std::env::remove_var("RUST_BACKTRACE");
     build_app();
-    let server = Server::start(&Runtime::ProjectHost, &manifest_path(), &[]);
+    let mut server = Server::start(&Runtime::ProjectHost, &manifest_path(), &[]);
     let mix = workloads(&server);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -97,10 +97,13 @@ fn main() {
         sent - errors,
         if flat { "flat" } else { "GREW" }
     );
-    if errors > 0 || !flat {
+    let left_running = server.stop().err();
+    if errors > 0 || !flat || left_running.is_some() {
         eprintln!(
             "FAILED: {}",
-            first_error.unwrap_or_else(|| "resident memory grew".into())
+            left_running
+                .or(first_error)
+                .unwrap_or_else(|| "resident memory grew".into())
         );
         std::process::exit(1);
     }
