@@ -28,11 +28,12 @@ use anyhow::{bail, Result};
 /// The custom section that marks an instrumented module.
 pub const MARKER: &str = "work-budget";
 
-/// The budget of a function that sets none, in Wasm operators: about half a
-/// second of work on the project's 2-core machine, far more than an honest
-/// call needs (a `double` call runs tens of thousands), and well under the
-/// router's default `call_timeout_ms` (5 s), so a function that loops traps
-/// and frees its worker thread before the router stops waiting for it.
+/// The budget of a function that sets none, in Wasm operators: about 0.4 s
+/// of a tight loop on the project's 2-core machine; far more than an honest
+/// call needs (`double` about 0.3 M, a batch of 100 about 3 M; the Python
+/// `square` about 50 M), and well under the router's default
+/// `call_timeout_ms` (5 s), so a function that loops traps and frees its
+/// worker thread before the router stops waiting for it.
 pub const DEFAULT_BUDGET: i64 = 1_000_000_000;
 
 /// The result of instrumenting a binary.
