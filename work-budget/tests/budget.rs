@@ -33,8 +33,13 @@ fn run(text: &str, budget: i64, export: &str, argument: i32) -> Result<i32, Trap
     let wasm = instrument(&wat::parse_str(text).unwrap(), budget)
         .unwrap()
         .wasm;
+    call(&wasm, export, argument)
+}
+
+/// Calls `export` of a fresh instance of `wasm`.
+fn call(wasm: &[u8], export: &str, argument: i32) -> Result<i32, Trap> {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wasm).unwrap();
+    let module = Module::new(&engine, wasm).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let function = instance
@@ -92,14 +97,7 @@ fn every_instance_starts_with_the_whole_budget() {
 }
 
 #[test]
-fn a_module_without_globals_gets_its_global_section() {
-    let text = r#"(module (func (export "spin") (param i32) (result i32)
-        loop br 0 end
-        local.get 0))"#;
-    assert_eq!(
-        run(text, 1000, "spin", 0),
-        Err(Trap::UnreachableCodeReached)
-    );
+fn a_module_without_loops_or_globals_runs() {
     let text = r#"(module (func (export "id") (param i32) (result i32) local.get 0))"#;
     assert_eq!(run(text, 1000, "id", 7), Ok(7));
 }
@@ -130,14 +128,7 @@ fn an_empty_global_section_gets_the_budget_global() {
         .section(&exports)
         .section(&code);
     let wasm = instrument(&module.finish(), 1000).unwrap().wasm;
-    let engine = Engine::default();
-    let mut store = Store::new(&engine, ());
-    let module = Module::new(&engine, &wasm).unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let id = instance
-        .get_typed_func::<i32, i32>(&mut store, "id")
-        .unwrap();
-    assert_eq!(id.call(&mut store, 7).unwrap(), 7);
+    assert_eq!(call(&wasm, "id", 7), Ok(7));
 }
 
 #[test]
