@@ -14,6 +14,7 @@ use wasm_encoder::{
 use wasmparser::{Parser, Payload, TypeRef};
 
 /// What a module holds that decides how it is instrumented.
+#[derive(Default)]
 struct Shape {
     imported_globals: u32,
     defined_globals: u32,
@@ -24,13 +25,7 @@ struct Shape {
 
 impl Shape {
     fn of(module: &[u8]) -> Result<Shape> {
-        let mut shape = Shape {
-            imported_globals: 0,
-            defined_globals: 0,
-            has_global_section: false,
-            has_code: false,
-            instrumented: false,
-        };
+        let mut shape = Shape::default();
         for payload in Parser::new(0).parse_all(module) {
             match payload? {
                 Payload::ImportSection(imports) => {
