@@ -120,6 +120,7 @@ impl Server {
             .process_group(0)
             .spawn()
             .unwrap_or_else(|error| panic!("starting {name}: {error}"));
+        process_group::track(child.id());
         let mut server = Server {
             address,
             name: name.to_owned(),
@@ -182,18 +183,75 @@ impl Drop for Server {
     }
 }
 
-/// Process groups, as Linux shows them.
+/// Process groups, as Linux shows them, and stopping them when this process
+/// is interrupted: a server in a group of its own does not get the
+/// terminal's Ctrl-C.
 mod process_group {
-    /// Sends SIGKILL to every process of the group.
+    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::sync::Once;
+
+    /// The groups of the servers still running, for the interrupt handler.
+    static RUNNING: [AtomicI32; 32] = [const { AtomicI32::new(0) }; 32];
+
+    /// Remembers a server's group, so that an interrupt of this process
+    /// (SIGINT, SIGTERM, SIGHUP) kills it too.
+    pub fn track(group: u32) {
+        install_interrupt_handler();
+        let Ok(group) = i32::try_from(group) else {
+            return;
+        };
+        for slot in &RUNNING {
+            if slot
+                .compare_exchange(0, group, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                return;
+            }
+        }
+    }
+
+    /// Sends SIGKILL to every process of the group, and forgets it.
     pub fn kill(group: u32) {
         let Ok(group) = i32::try_from(group) else {
             return;
         };
+        for slot in &RUNNING {
+            let _ = slot.compare_exchange(group, 0, Ordering::SeqCst, Ordering::SeqCst);
+        }
+        kill_group(group);
+    }
+
+    fn kill_group(group: i32) {
         // SAFETY: kill(2) with a negative pid signals a process group; it
-        // touches no memory of this process.
+        // touches no memory of this process, and is async-signal-safe.
         unsafe {
             libc::kill(-group, libc::SIGKILL);
         }
+    }
+
+    extern "C" fn on_interrupt(signal: libc::c_int) {
+        for slot in &RUNNING {
+            let group = slot.load(Ordering::SeqCst);
+            if group > 0 {
+                kill_group(group);
+            }
+        }
+        // SAFETY: _exit(2) is async-signal-safe; nothing is left to unwind.
+        unsafe { libc::_exit(128 + signal) }
+    }
+
+    fn install_interrupt_handler() {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            let handler = on_interrupt as extern "C" fn(libc::c_int);
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                // SAFETY: the handler only reads atomics and calls kill(2)
+                // and _exit(2), both async-signal-safe.
+                unsafe {
+                    libc::signal(signal, handler as libc::sighandler_t);
+                }
+            }
+        });
     }
 
     /// The processes of the group that are still running (zombies, which
