@@ -858,25 +858,31 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
             .map(|m| m["name"].as_str().unwrap_or("").to_owned())
             .collect()
     };
-    expect_eq(
-        names(&document),
-        vec![
-            "double".into(),
-            "square".into(),
-            "triple".into(),
-            "echo".into(),
-            "rpc.discover".into(),
-        ],
-        "methods",
-    )?;
+    // The registry's functions, in its order, each describing itself; then
+    // the router's own methods.
+    let registered = registered_methods(&manifest_path())?;
+    let mut expected = registered.clone();
+    expected.extend(["echo".to_owned(), "rpc.discover".to_owned()]);
+    expect_eq(names(&document), expected, "methods")?;
     for method in document["methods"].as_array().ok_or("methods")? {
         check(
             method["params"].is_array() && method["result"]["name"].is_string(),
             || format!("a method object: {method}"),
         )?;
     }
+    for method in &document["methods"].as_array().ok_or("methods")?[..registered.len()] {
+        let summary = method["summary"].as_str().unwrap_or("");
+        check(
+            !summary.is_empty() && !summary.starts_with("(no self-description"),
+            || format!("{} describes itself: {method}", method["name"]),
+        )?;
+    }
+    let double = document["methods"]
+        .as_array()
+        .and_then(|methods| methods.iter().find(|method| method["name"] == "double"))
+        .ok_or("double is listed")?;
     expect_eq(
-        document["methods"][0]["summary"].clone(),
+        double["summary"].clone(),
         json!("Doubles x: 2·x."),
         "double describes itself",
     )?;
@@ -889,9 +895,24 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     })?;
     // The test-only app lists its extra function too, with no change to the router.
     let faults = json_reply(&rpc(&servers.faults, &discover))?["result"].clone();
-    check(names(&faults).contains(&"faulty".to_owned()), || {
-        format!("{:?}", names(&faults))
-    })
+    let mut expected = registered_methods(&faults_manifest_path())?;
+    expected.extend(["echo".to_owned(), "rpc.discover".to_owned()]);
+    check(expected.contains(&"faulty".to_owned()), || {
+        format!("the faults app registers faulty: {expected:?}")
+    })?;
+    expect_eq(names(&faults), expected, "the faults app's methods")
+}
+
+/// The JSON-RPC methods of the functions registered in a manifest, read
+/// the way the router's build reads them.
+fn registered_methods(manifest: &std::path::Path) -> Result<Vec<String>, Failed> {
+    let text = std::fs::read_to_string(manifest).map_err(|error| error.to_string())?;
+    let manifest = rpc_router::manifest::AppManifest::parse(&text)?;
+    Ok(manifest
+        .registry
+        .functions()
+        .map(|function| function.method.clone())
+        .collect())
 }
 
 /// `square` is written in Python: the same argument rules, errors, list

@@ -52,13 +52,8 @@ fn only_the_router_has_a_public_route() {
 fn every_registered_function_is_a_private_component() {
     let manifest = shipped();
     let functions = registered_functions();
-    let methods: Vec<&str> = functions.keys().map(String::as_str).collect();
-    assert_eq!(methods, ["double", "square", "triple"]);
-    for (method, component) in &functions {
-        assert_eq!(
-            method, component,
-            "each method is named after its component"
-        );
+    assert!(!functions.is_empty(), "the app registers functions");
+    for component in functions.values() {
         let trigger = manifest
             .http_triggers
             .iter()
