@@ -1,11 +1,11 @@
 //! The Spin template for a new Rust function (`templates/rpc-function-rust`),
 //! used as a user would: in a fresh checkout of this repository, rendered as
-//! `spin add -t rpc-function-rust cube` would (its files, and its snippet
-//! appended to the checkout's `spin.toml`), then `spin build` and serve. The
-//! new function answers, is listed by `rpc.discover`, and nothing else was
-//! edited: not the router's code, not its section of the manifest. A second
-//! function from the template, written to loop forever, traps on its work
-//! budget before the router's call timeout.
+//! `spin add -t rpc-function-rust from-template` would (its files, and its
+//! snippet appended to the checkout's `spin.toml`), then `spin build` and
+//! serve. The new function answers, is listed by `rpc.discover`, and nothing
+//! else was edited: not the router's code, not its section of the manifest.
+//! A second function from the template, written to loop forever, traps on
+//! its work budget before the router's call timeout.
 //!
 //! The rendering here substitutes the template's few Liquid expressions
 //! itself; `spin add` is not available on these machines.
@@ -19,10 +19,13 @@ use std::process::Command;
 use support::hosted::HostedApp;
 use support::{manifest_path, repo_root};
 
-const NAME: &str = "cube";
+/// Names no user would give their own functions (a user who added `cube`
+/// from the README must still pass this test), in kebab case, so the
+/// template's snake_case file names are exercised too.
+const NAME: &str = "from-template";
 const SUMMARY: &str = "Returns x, scaffolded from the template.";
 /// A function from the template whose code never returns.
-const LOOPING: &str = "forever";
+const LOOPING: &str = "from-template-loop";
 
 /// The template's default function, and the endless loop written in its place.
 const DEFAULT_APPLY: &str = "apply: Some,";
