@@ -4,6 +4,7 @@
 
 use crate::module::{self, Outcome};
 use anyhow::{Context, Result};
+use std::borrow::Cow;
 use wasm_encoder::{Component, ComponentSectionId, NestedComponentSection, RawSection};
 use wasmparser::{Chunk, Parser, Payload};
 
@@ -32,24 +33,20 @@ fn walk(data: &[u8], budget: i64, encoded: &mut Component) -> Result<usize> {
             } => {
                 remaining = &remaining[range.len()..];
                 modules += 1;
-                let module = &data[range];
-                match module::instrument(module, budget)
+                let original = &data[range];
+                let module = match module::instrument(original, budget)
                     .with_context(|| format!("core module {modules}"))?
                 {
                     Outcome::Instrumented(module) => {
                         instrumented += 1;
-                        encoded.section(&RawSection {
-                            id: ComponentSectionId::CoreModule as u8,
-                            data: &module,
-                        });
+                        Cow::Owned(module)
                     }
-                    Outcome::NoCode => {
-                        encoded.section(&RawSection {
-                            id: ComponentSectionId::CoreModule as u8,
-                            data: module,
-                        });
-                    }
-                }
+                    Outcome::NoCode => Cow::Borrowed(original),
+                };
+                encoded.section(&RawSection {
+                    id: ComponentSectionId::CoreModule as u8,
+                    data: &module,
+                });
             }
             Payload::ComponentSection {
                 unchecked_range: range,
