@@ -227,17 +227,17 @@ fn workload(
 
 fn start_targets() -> Vec<Target> {
     let mut targets = Vec::new();
-    let single_answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
     let mut add_app = |runtime: &Runtime, prefix: &str| {
         let app = Rc::new(Server::start(runtime, &manifest_path(), &[]));
+        let [single, batches] = app_workloads(&app);
         targets.push(Target {
             name: format!("{prefix}: single calls"),
-            workload: workload(&app, "/rpc", single_call(), single_answer.clone(), 1),
+            workload: single,
             server: app.clone(),
         });
         targets.push(Target {
             name: format!("{prefix}: batches of 100"),
-            workload: workload(&app, "/rpc", batch_of_100(), batch_of_100_answer(), 100),
+            workload: batches,
             server: app,
         });
         let ungrouped = Rc::new(Server::start(
@@ -300,6 +300,15 @@ fn start_targets() -> Vec<Target> {
     targets
 }
 
+/// The app's two workloads: single calls of `double`, and batches of 100.
+fn app_workloads(server: &Server) -> [Workload; 2] {
+    let single_answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
+    [
+        workload(server, "/rpc", single_call(), single_answer, 1),
+        workload(server, "/rpc", batch_of_100(), batch_of_100_answer(), 100),
+    ]
+}
+
 /// What the work budget costs: the app as built (its functions budgeted)
 /// and the same app with each function as the compiler left it, measured in
 /// turn at concurrency 8, three rounds; the medians, and their ratios.
@@ -320,18 +329,15 @@ fn work_budget_cost(
     duration: Duration,
 ) -> BudgetCost {
     const ROUNDS: usize = 3;
-    let budgeted = &targets[0].server;
+    let budgeted = &targets
+        .iter()
+        .find(|target| target.name == "app: single calls")
+        .expect("the app on the project's host")
+        .server;
     let mut unbudgeted = Server::start(&Runtime::ProjectHost, &unbudgeted_manifest(), &[]);
-    let single_answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
-    let workloads = |server: &Server| {
-        [
-            workload(server, "/rpc", single_call(), single_answer.clone(), 1),
-            workload(server, "/rpc", batch_of_100(), batch_of_100_answer(), 100),
-        ]
-    };
     let variants = [
-        ("with", workloads(budgeted), budgeted.address),
-        ("without", workloads(&unbudgeted), unbudgeted.address),
+        ("with", app_workloads(budgeted), budgeted.address),
+        ("without", app_workloads(&unbudgeted), unbudgeted.address),
     ];
     // rates[variant][workload]: calls/s of each round.
     let mut rates: [[Vec<f64>; 2]; 2] = Default::default();
