@@ -860,7 +860,7 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     };
     // The registry's functions, in its order, each describing itself; then
     // the router's own methods.
-    let registered = registered_methods(&manifest_path())?;
+    let registered = registered_methods(&manifest_path());
     let mut expected = registered.clone();
     expected.extend(["echo".to_owned(), "rpc.discover".to_owned()]);
     expect_eq(names(&document), expected, "methods")?;
@@ -895,7 +895,7 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     })?;
     // The test-only app lists its extra function too, with no change to the router.
     let faults = json_reply(&rpc(&servers.faults, &discover))?["result"].clone();
-    let mut expected = registered_methods(&faults_manifest_path())?;
+    let mut expected = registered_methods(&faults_manifest_path());
     expected.extend(["echo".to_owned(), "rpc.discover".to_owned()]);
     check(expected.contains(&"faulty".to_owned()), || {
         format!("the faults app registers faulty: {expected:?}")
@@ -903,16 +903,12 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     expect_eq(names(&faults), expected, "the faults app's methods")
 }
 
-/// The JSON-RPC methods of the functions registered in a manifest, read
-/// the way the router's build reads them.
-fn registered_methods(manifest: &std::path::Path) -> Result<Vec<String>, Failed> {
-    let text = std::fs::read_to_string(manifest).map_err(|error| error.to_string())?;
-    let manifest = rpc_router::manifest::AppManifest::parse(&text)?;
-    Ok(manifest
-        .registry
+/// The JSON-RPC methods of the functions registered in a manifest.
+fn registered_methods(manifest: &std::path::Path) -> Vec<String> {
+    support::registry(manifest)
         .functions()
         .map(|function| function.method.clone())
-        .collect())
+        .collect()
 }
 
 /// `square` is written in Python: the same argument rules, errors, list

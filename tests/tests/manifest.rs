@@ -7,7 +7,6 @@
 
 mod support;
 
-use rpc_router::manifest::AppManifest;
 use spin_test_host::manifest::{Manifest, Route};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,10 +23,7 @@ fn shipped() -> Manifest {
 /// The registry as the router reads it from the shipped manifest: method
 /// name to component id.
 fn registered_functions() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(shipped_path()).expect("spin.toml");
-    let manifest = AppManifest::parse(&text).expect("the router reads spin.toml");
-    manifest
-        .registry
+    support::registry(&shipped_path())
         .functions()
         .map(|f| (f.method.clone(), f.component.clone()))
         .collect()

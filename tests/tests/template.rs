@@ -133,7 +133,10 @@ fn a_function_from_the_template_works_with_the_router_unchanged() {
     let snippet = std::fs::read_to_string(template.join("metadata/snippets/component.txt"))
         .expect("the snippet");
     let snippets = [NAME, LOOPING].map(|name| render(&snippet, name));
-    assert!(!snippets[0].contains("{{"), "the snippet renders");
+    assert!(
+        snippets.iter().all(|snippet| !snippet.contains("{{")),
+        "the snippet renders"
+    );
     let shipped = std::fs::read_to_string(manifest_path()).expect("spin.toml");
     let manifest_file = app.join("spin.toml");
     write_if_changed(

@@ -34,6 +34,16 @@ pub fn faults_manifest_path() -> PathBuf {
     repo_root().join("tests/faulty/spin.toml")
 }
 
+/// The function registry of the manifest at `path`, read as the router's
+/// build reads it: every test that knows which functions exist asks this.
+pub fn registry(path: &Path) -> rpc_router::registry::MethodRegistry {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    rpc_router::manifest::AppManifest::parse(&text)
+        .unwrap_or_else(|error| panic!("the router cannot read {}: {error}", path.display()))
+        .registry
+}
+
 /// Builds the components of the app and of the test-only app with the build
 /// commands of their manifests, once per test process.
 pub fn build_app() {
