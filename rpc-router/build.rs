@@ -1,6 +1,6 @@
 //! Compiles the app's function registry into the router.
 //!
-//! The registry is in the app's `spin.toml` (see `src/manifest.rs`), and
+//! The registry is in the app's `spin.toml` (read by `rpc-registry`), and
 //! `spin build` runs this crate's build, so the router always carries the
 //! registry of the manifest it was built with, checked: a bad entry fails
 //! the build, not a request. Reading the manifest at run time instead would
@@ -11,16 +11,8 @@
 //! is elsewhere, such as the tests' `tests/faulty/spin.toml`), else the
 //! `spin.toml` beside this crate.
 
+use rpc_registry::AppManifest;
 use std::path::PathBuf;
-
-// The router's own modules, shared so that the build and the router agree
-// on what a valid registry is. Parts only the router uses go unused here.
-#[allow(dead_code)]
-#[path = "src/manifest.rs"]
-mod manifest;
-#[allow(dead_code)]
-#[path = "src/registry.rs"]
-mod registry;
 
 fn main() {
     println!("cargo::rerun-if-env-changed=RPC_ROUTER_MANIFEST");
@@ -30,7 +22,7 @@ fn main() {
     println!("cargo::rerun-if-changed={}", path.display());
     let app = std::fs::read_to_string(&path)
         .map_err(|error| error.to_string())
-        .and_then(|text| manifest::AppManifest::parse(&text));
+        .and_then(|text| AppManifest::parse(&text));
     let app = match app {
         Ok(app) => app,
         Err(error) => {

@@ -1,16 +1,15 @@
 //! `double`: x ↦ 2·x.
 
-use rpc_function::{component, IntegerFunction};
-use spin_sdk::http::{Request, Response};
-use spin_sdk::http_component;
+use rpc_function::IntegerFunction;
 
-const DOUBLE: IntegerFunction = IntegerFunction {
+pub const DOUBLE: IntegerFunction = IntegerFunction {
     name: "double",
     summary: "Doubles x: 2·x.",
     apply: |x| x.checked_mul(2),
 };
 
-#[http_component]
-fn handle(request: Request) -> Response {
-    component::serve(&DOUBLE, request)
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+fn handle(request: spin_sdk::http::Request) -> spin_sdk::http::Response {
+    rpc_function::component::serve(&DOUBLE, request)
 }

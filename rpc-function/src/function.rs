@@ -113,14 +113,14 @@ fn to_json(outcome: &Outcome) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    const DOUBLE: IntegerFunction = IntegerFunction {
-        name: "double",
-        summary: "Doubles x: 2·x.",
-        apply: |x| x.checked_mul(2),
+    const NEGATE: IntegerFunction = IntegerFunction {
+        name: "negate",
+        summary: "Negates x: -x.",
+        apply: i64::checked_neg,
     };
 
     fn answer(body: &str) -> (u16, String) {
-        let answer = DOUBLE.answer(body.as_bytes());
+        let answer = NEGATE.answer(body.as_bytes());
         (answer.status, String::from_utf8(answer.body).unwrap())
     }
 
@@ -128,13 +128,13 @@ mod tests {
     fn single_form() {
         assert_eq!(
             answer(r#"{"params":["10"]}"#),
-            (200, r#"{"result":20}"#.into())
+            (200, r#"{"result":-10}"#.into())
         );
         assert_eq!(
             answer(r#"{"params":{"x":-4}}"#),
-            (200, r#"{"result":-8}"#.into())
+            (200, r#"{"result":4}"#.into())
         );
-        let (status, body) = answer(r#"{"params":[9223372036854775807]}"#);
+        let (status, body) = answer(r#"{"params":[-9223372036854775808]}"#);
         assert_eq!(status, 200);
         assert!(
             body.contains("-32602") && body.contains("overflows"),
@@ -154,11 +154,11 @@ mod tests {
             .iter()
             .map(|o| serde_json::to_string(o).unwrap())
             .collect();
-        assert_eq!(texts[0], r#"{"result":2}"#);
-        assert_eq!(texts[1], r#"{"result":4}"#);
+        assert_eq!(texts[0], r#"{"result":-1}"#);
+        assert_eq!(texts[1], r#"{"result":-2}"#);
         assert!(texts[2].contains("must be an integer"));
         assert!(texts[3].contains("missing params"));
-        assert_eq!(texts[4], r#"{"result":-6}"#);
+        assert_eq!(texts[4], r#"{"result":3}"#);
     }
 
     #[test]

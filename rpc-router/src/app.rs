@@ -2,7 +2,7 @@
 //! function registry, compiled in by `build.rs` from the app's `spin.toml`.
 
 use crate::discovery::AppInfo;
-use crate::registry::{Function, MethodRegistry, RegistryError};
+use rpc_registry::{Function, MethodRegistry, RegistryError};
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/app.rs"));

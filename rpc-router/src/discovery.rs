@@ -8,8 +8,8 @@
 //! router.
 
 use crate::dispatch::{transport_error, Transport};
-use crate::registry::{MethodRegistry, ECHO};
 use futures::future::join_all;
+use rpc_registry::{MethodRegistry, ECHO};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 

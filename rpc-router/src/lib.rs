@@ -2,8 +2,9 @@
 //!
 //! A pure JSON-RPC core ([`jsonrpc`], [`methods`], [`dispatch`],
 //! [`discovery`], [`service`]) that builds and is unit-tested natively; its
-//! configuration ([`registry`] and the [`app`] it was built for, read from
-//! the app's `spin.toml` by `build.rs` with [`manifest`]; [`limits`]); the
+//! configuration (the [`app`] it was built for, whose function registry
+//! `build.rs` read from the app's `spin.toml` with `rpc-registry`;
+//! [`limits`]); the
 //! [`health`] check; and a thin Spin shell around it (`component`, wasm
 //! only) that reads the limits, moves bytes, and carries function calls over
 //! local service chaining.
@@ -14,10 +15,7 @@ pub mod dispatch;
 pub mod health;
 pub mod jsonrpc;
 pub mod limits;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod manifest;
 pub mod methods;
-pub mod registry;
 pub mod service;
 
 #[cfg(target_arch = "wasm32")]

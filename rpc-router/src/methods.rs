@@ -6,7 +6,7 @@
 //! "Argument": a}}` calls `f` with `[a]` and answers `{"Result": f(a)}`.
 
 use crate::jsonrpc::ErrorObject;
-use crate::registry::{MethodRegistry, ECHO};
+use rpc_registry::{MethodRegistry, ECHO};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;

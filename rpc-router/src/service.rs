@@ -10,8 +10,8 @@ use crate::jsonrpc::response::Outcome;
 use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
 use crate::limits::Limits;
 use crate::methods::{resolve, FunctionCall};
-use crate::registry::MethodRegistry;
 use futures::future::{join, OptionFuture};
+use rpc_registry::MethodRegistry;
 use serde_json::value::RawValue;
 
 /// What the router answers over HTTP.

@@ -9,9 +9,9 @@ mod in_process;
 
 use futures::executor::block_on;
 use in_process::{service, InProcess, FUNCTIONS};
+use rpc_registry::{Function, MethodRegistry};
 use rpc_router::dispatch::{Grouping, TransportError};
 use rpc_router::limits::Limits;
-use rpc_router::registry::{Function, MethodRegistry};
 use rpc_router::service::{Reply, Service};
 use serde_json::{json, Value};
 use std::time::Duration;

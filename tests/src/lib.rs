@@ -1,47 +1,325 @@
-//! A Spin-compatible host for this app's tests and local runs, on the engine
-//! Spin embeds (wasmtime 44 with wasmtime-wasi-http, WASI 0.2).
-//!
-//! It reads the app's real `spin.toml` and does what Spin's HTTP trigger
-//! does for what this app uses, one concern per module:
-//!
-//! - [`manifest`]: `spin.toml`, refusing what this host does not implement;
-//! - [`routes`]: routes, their precedence, private endpoints, `spin-*` headers;
-//! - [`variables`]: application and component variables, `SPIN_VARIABLE_*`;
-//! - [`allowed_hosts`]: which outbound URLs a component may use;
-//! - [`outbound`]: outbound HTTP and local service chaining;
-//! - [`platform`]: which Spin platform interfaces are implemented, trap stubs for the rest;
-//! - [`runtime`]: compiling components once, one instance per request;
-//! - [`server`]: the HTTP listener;
-//! - [`spin_build`], [`spin_cli`]: `spin build`, and finding a real `spin`.
+//! What the suites and the benchmarks share: building the app like `spin
+//! build`, starting it like `spin up` (on the project's host, or on real
+//! Spin) in a process group of its own, and talking to it over HTTP.
 
-pub mod allowed_hosts;
-mod log;
-pub mod manifest;
-pub mod outbound;
-pub mod platform;
-pub mod routes;
-pub mod runtime;
-pub mod server;
-pub mod spin_build;
-pub mod spin_cli;
-pub mod variables;
+pub mod client;
+pub mod hosted;
+pub mod openrpc;
+pub mod readme;
 
-use anyhow::Result;
-use std::net::SocketAddr;
-use std::path::Path;
-use std::sync::Arc;
+use spin_host::{manifest::Manifest, spin_build, spin_cli};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
-/// Loads the app of `manifest_path` (variables overridden from this
-/// process's environment) and starts serving it on `listen`. Returns the
-/// bound address; the server runs as a task of the current Tokio runtime.
-pub async fn start(
-    manifest_path: &Path,
-    listen: SocketAddr,
-) -> Result<(SocketAddr, Arc<runtime::App>)> {
-    let manifest = manifest::Manifest::load(manifest_path)?;
-    let app = runtime::App::load(&manifest, |name| std::env::var(name).ok())?;
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(server::serve(app.clone(), listener));
-    Ok((address, app))
+/// The repository root, where `spin.toml` is.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repo")
+        .to_path_buf()
+}
+
+pub fn manifest_path() -> PathBuf {
+    repo_root().join("spin.toml")
+}
+
+/// The test-only app with the `faulty` function (never shipped).
+pub fn faults_manifest_path() -> PathBuf {
+    repo_root().join("tests/faulty/spin.toml")
+}
+
+/// The function registry of the manifest at `path`, read as the router's
+/// build reads it: every test that knows which functions exist asks this.
+pub fn registry(path: &Path) -> rpc_registry::MethodRegistry {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    rpc_registry::AppManifest::parse(&text)
+        .unwrap_or_else(|error| panic!("the router cannot read {}: {error}", path.display()))
+        .registry
+}
+
+/// Builds the components of the app and of the test-only app with the build
+/// commands of their manifests, once per test process.
+pub fn build_app() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        for path in [manifest_path(), faults_manifest_path()] {
+            let manifest = Manifest::load(&path).expect("the manifest loads");
+            spin_build::build(&manifest).expect("the components build");
+        }
+    });
+}
+
+/// Which runtime serves the app.
+#[derive(Debug, Clone)]
+pub enum Runtime {
+    /// This project's host (`host/`), as its binary.
+    ProjectHost,
+    /// The real Spin CLI at this path.
+    Spin(PathBuf),
+}
+
+impl Runtime {
+    /// The runtimes available here: always the project's host, and real Spin
+    /// when `SPIN_BIN` names one or `spin` is on PATH.
+    pub fn available() -> Vec<Runtime> {
+        let mut runtimes = vec![Runtime::ProjectHost];
+        match spin_cli::find() {
+            Some(spin) => runtimes.push(Runtime::Spin(spin)),
+            None => eprintln!(
+                "real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset); only the project's host is tested"
+            ),
+        }
+        runtimes
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Runtime::ProjectHost => "project-host",
+            Runtime::Spin(_) => "spin",
+        }
+    }
+}
+
+/// The project's host as a binary, built once per process with the profile
+/// of the code asking: unoptimized for the suites (as a workspace build, so
+/// it shares their build of wasmtime), or `host` for the benchmarks (as
+/// `cargo up` builds it). Cargo rebuilds it only when its code changed.
+pub fn project_host_binary() -> PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let (build, dir): (&[&str], _) = if cfg!(debug_assertions) {
+                (&["--bins"], "debug")
+            } else {
+                (&["--profile", "host", "-p", "spin-host"], "host")
+            };
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "--quiet"])
+                .args(build)
+                .current_dir(repo_root())
+                .status()
+                .expect("cargo");
+            assert!(status.success(), "building the project's host");
+            target_dir().join(dir).join("spin-host")
+        })
+        .clone()
+}
+
+/// Cargo's target directory (`CARGO_TARGET_DIR`, or `target/` in the repo).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// A running server, in a process group of its own, stopped (the whole
+/// group) by [`Server::stop`] or when dropped. `spin up` serves from a
+/// `spin trigger http` child, which outlives its parent and ignores SIGTERM
+/// while a request is in flight: only killing the group stops it.
+pub struct Server {
+    pub address: SocketAddr,
+    pub name: String,
+    pub child: Child,
+    stopped: bool,
+}
+
+impl Server {
+    /// Starts `manifest` on `runtime` on a free loopback port, with extra
+    /// environment (such as `SPIN_VARIABLE_*` overrides), and waits until it
+    /// accepts connections.
+    pub fn start(runtime: &Runtime, manifest: &Path, environment: &[(&str, &str)]) -> Server {
+        let address = free_loopback_address();
+        let mut command = match runtime {
+            Runtime::ProjectHost => Command::new(project_host_binary()),
+            Runtime::Spin(spin) => Command::new(spin),
+        };
+        command
+            .arg("up")
+            .arg("--from")
+            .arg(manifest)
+            .args(["--listen", &address.to_string()])
+            .envs(environment.iter().copied());
+        let server = Server::run(runtime.name(), command, address);
+        eprintln!(
+            "{}: serving {} on http://{address}",
+            runtime.name(),
+            manifest.display()
+        );
+        server
+    }
+
+    /// Runs `command`, which must serve on `address`, and waits until it does.
+    pub fn run(name: &str, mut command: Command, address: SocketAddr) -> Server {
+        let child = command
+            .stdin(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting {name}: {error}"));
+        process_group::track(child.id());
+        let mut server = Server {
+            address,
+            name: name.to_owned(),
+            child,
+            stopped: false,
+        };
+        server.wait_until_ready();
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// Kills the server's whole process group and waits until none of its
+    /// processes is left; says which are still alive after 10 s.
+    pub fn stop(&mut self) -> Result<(), String> {
+        if std::mem::replace(&mut self.stopped, true) {
+            return Ok(());
+        }
+        let group = self.child.id();
+        process_group::kill(group);
+        let _ = self.child.wait();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let alive = process_group::members(group);
+            if alive.is_empty() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "{} at {}: processes still alive after it was stopped: {alive:?}",
+                    self.name, self.address
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if TcpStream::connect_timeout(&self.address, Duration::from_millis(200)).is_ok() {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("{} exited before serving: {status}", self.name);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{} did not start serving within 120 s", self.name);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Err(problem) = self.stop() {
+            eprintln!("{problem}");
+        }
+    }
+}
+
+/// Process groups, as Linux shows them, and stopping them when this process
+/// is interrupted: a server in a group of its own does not get the
+/// terminal's Ctrl-C.
+mod process_group {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    use std::sync::Once;
+
+    /// The groups of the servers still running, for the interrupt handler.
+    static RUNNING: [AtomicI32; 32] = [const { AtomicI32::new(0) }; 32];
+
+    /// Remembers a server's group, so that an interrupt of this process
+    /// (SIGINT, SIGTERM, SIGHUP) kills it too.
+    pub fn track(group: u32) {
+        install_interrupt_handler();
+        let Ok(group) = i32::try_from(group) else {
+            return;
+        };
+        for slot in &RUNNING {
+            if slot
+                .compare_exchange(0, group, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                return;
+            }
+        }
+    }
+
+    /// Sends SIGKILL to every process of the group, and forgets it.
+    pub fn kill(group: u32) {
+        let Ok(group) = i32::try_from(group) else {
+            return;
+        };
+        for slot in &RUNNING {
+            let _ = slot.compare_exchange(group, 0, Ordering::SeqCst, Ordering::SeqCst);
+        }
+        kill_group(group);
+    }
+
+    fn kill_group(group: i32) {
+        // SAFETY: kill(2) with a negative pid signals a process group; it
+        // touches no memory of this process, and is async-signal-safe.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+
+    extern "C" fn on_interrupt(signal: libc::c_int) {
+        for slot in &RUNNING {
+            let group = slot.load(Ordering::SeqCst);
+            if group > 0 {
+                kill_group(group);
+            }
+        }
+        // SAFETY: _exit(2) is async-signal-safe; nothing is left to unwind.
+        unsafe { libc::_exit(128 + signal) }
+    }
+
+    fn install_interrupt_handler() {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            let handler = on_interrupt as extern "C" fn(libc::c_int);
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                // SAFETY: the handler only reads atomics and calls kill(2)
+                // and _exit(2), both async-signal-safe.
+                unsafe {
+                    libc::signal(signal, handler as libc::sighandler_t);
+                }
+            }
+        });
+    }
+
+    /// The processes of the group that are still running (zombies, which
+    /// only wait for their parent to reap them, are not counted), with their
+    /// command names.
+    pub fn members(group: u32) -> Vec<(u32, String)> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                // `pid (command) state ppid pgrp ...`; the command may hold spaces.
+                let (command, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+                let mut fields = rest.split_whitespace();
+                let state = fields.next()?;
+                let pgrp: u32 = fields.nth(1)?.parse().ok()?;
+                (pgrp == group && state != "Z").then(|| (pid, command.to_owned()))
+            })
+            .collect()
+    }
+}
+
+/// A loopback address with a port that was free a moment ago.
+pub fn free_loopback_address() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("a bound address")
 }

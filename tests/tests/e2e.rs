@@ -7,14 +7,12 @@
 //! contract (`shared/design/protocol.md`), the README's curl examples as
 //! written, the 2019 seed's calls, hostile input, and interop with jsonrpsee.
 
-mod support;
-
+use harness::client::{post, post_large, request, Answer};
+use harness::{build_app, faults_manifest_path, manifest_path, repo_root, Runtime, Server};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::client::{post, post_large, request, Answer};
-use support::{build_app, faults_manifest_path, manifest_path, repo_root, Runtime, Server};
 
 /// The servers one runtime provides for the cases.
 struct Servers {
@@ -535,7 +533,7 @@ fn method_names_reach_only_registered_functions(servers: &Servers) -> Result<(),
 fn readme_curl_examples_answer_as_documented(servers: &Servers) -> Result<(), Failed> {
     let readme = std::fs::read_to_string(repo_root().join("README.md"))
         .map_err(|e| format!("README.md: {e}"))?;
-    let examples = support::readme::curl_examples(&readme);
+    let examples = harness::readme::curl_examples(&readme);
     check(examples.len() >= 4, || {
         format!(
             "expected at least 4 curl examples, found {}",
@@ -570,7 +568,7 @@ fn readme_python_example_prints_what_it_promises(servers: &Servers) -> Result<()
     let readme = std::fs::read_to_string(repo_root().join("README.md"))
         .map_err(|e| format!("README.md: {e}"))?;
     let (code, promised) =
-        support::readme::python_example(&readme).ok_or("no ```python block in the README")?;
+        harness::readme::python_example(&readme).ok_or("no ```python block in the README")?;
     let code = code.replace("127.0.0.1:3000", &servers.default.address.to_string());
     let output = std::process::Command::new("python3")
         .args(["-c", &code])
@@ -886,11 +884,11 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
         json!("Doubles x: 2·x."),
         "double describes itself",
     )?;
-    support::openrpc::validate(&document)
+    harness::openrpc::validate(&document)
         .map_err(|violations| format!("not a valid OpenRPC document:\n{violations}"))?;
     let mut broken = document.clone();
     broken["methods"][0]["params"] = json!("x");
-    check(support::openrpc::validate(&broken).is_err(), || {
+    check(harness::openrpc::validate(&broken).is_err(), || {
         "the meta-schema check accepts anything".into()
     })?;
     // The test-only app lists its extra function too, with no change to the router.
@@ -905,7 +903,7 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
 
 /// The JSON-RPC methods of the functions registered in a manifest.
 fn registered_methods(manifest: &std::path::Path) -> Vec<String> {
-    support::registry(manifest)
+    harness::registry(manifest)
         .functions()
         .map(|function| function.method.clone())
         .collect()

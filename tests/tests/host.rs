@@ -3,10 +3,8 @@
 //! precedence, and variables overridden from the environment. Each case
 //! serves the app's real components under a manifest written for it.
 
-mod support;
-
+use harness::hosted::HostedApp;
 use serde_json::json;
-use support::hosted::HostedApp;
 
 /// The app with the router's route, its allowed outbound hosts, and
 /// double's route as given.

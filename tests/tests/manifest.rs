@@ -5,9 +5,7 @@
 //! within the app and nowhere else, and nothing of the tests ships. A bad
 //! registry entry fails the router's build, with a message that names it.
 
-mod support;
-
-use spin_test_host::manifest::{Manifest, Route};
+use spin_host::manifest::{Manifest, Route};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,7 +21,7 @@ fn shipped() -> Manifest {
 /// The registry as the router reads it from the shipped manifest: method
 /// name to component id.
 fn registered_functions() -> BTreeMap<String, String> {
-    support::registry(&shipped_path())
+    harness::registry(&shipped_path())
         .functions()
         .map(|f| (f.method.clone(), f.component.clone()))
         .collect()
@@ -75,7 +73,7 @@ fn every_registered_function_is_a_private_component() {
 
 #[test]
 fn every_registered_function_carries_a_work_budget() {
-    support::build_app();
+    harness::build_app();
     let manifest = shipped();
     for component in registered_functions().values() {
         let source = &manifest.components[component].source;

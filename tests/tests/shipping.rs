@@ -7,11 +7,9 @@
 //! The CRD is reference data in `../shared/data/spinkube/`; where it is
 //! absent the check says so and is skipped.
 
-mod support;
-
+use harness::repo_root;
 use serde_json::{json, Value};
-use spin_test_host::manifest::{Manifest, Route};
-use support::repo_root;
+use spin_host::manifest::{Manifest, Route};
 
 fn spinapp() -> Value {
     let path = repo_root().join("deploy/spinapp.yaml");

@@ -10,14 +10,12 @@
 //! The rendering here substitutes the template's few Liquid expressions
 //! itself; `spin add` is not available on these machines.
 
-mod support;
-
+use harness::hosted::HostedApp;
+use harness::{manifest_path, repo_root};
 use serde_json::json;
-use spin_test_host::{manifest::Manifest, spin_build};
+use spin_host::{manifest::Manifest, spin_build};
 use std::path::Path;
 use std::process::Command;
-use support::hosted::HostedApp;
-use support::{manifest_path, repo_root};
 
 /// Names no user would give their own functions (a user who added `cube`
 /// from the README must still pass this test), in kebab case, so the

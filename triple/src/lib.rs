@@ -1,16 +1,15 @@
 //! `triple`: x ↦ 3·x.
 
-use rpc_function::{component, IntegerFunction};
-use spin_sdk::http::{Request, Response};
-use spin_sdk::http_component;
+use rpc_function::IntegerFunction;
 
-const TRIPLE: IntegerFunction = IntegerFunction {
+pub const TRIPLE: IntegerFunction = IntegerFunction {
     name: "triple",
     summary: "Triples x: 3·x.",
     apply: |x| x.checked_mul(3),
 };
 
-#[http_component]
-fn handle(request: Request) -> Response {
-    component::serve(&TRIPLE, request)
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_component]
+fn handle(request: spin_sdk::http::Request) -> spin_sdk::http::Response {
+    rpc_function::component::serve(&TRIPLE, request)
 }

@@ -5,25 +5,14 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 use rpc_function::IntegerFunction;
+use rpc_registry::{Function, MethodRegistry};
 use rpc_router::discovery::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
-use rpc_router::registry::{Function, MethodRegistry};
 use rpc_router::service::Service;
 use std::cell::RefCell;
 
-pub const FUNCTIONS: [IntegerFunction; 2] = [
-    IntegerFunction {
-        name: "double",
-        summary: "Doubles x: 2·x.",
-        apply: |x| x.checked_mul(2),
-    },
-    IntegerFunction {
-        name: "triple",
-        summary: "Triples x: 3·x.",
-        apply: |x| x.checked_mul(3),
-    },
-];
+pub const FUNCTIONS: [IntegerFunction; 2] = [double::DOUBLE, triple::TRIPLE];
 
 /// Calls the functions in-process and records every request it carries.
 #[derive(Default)]

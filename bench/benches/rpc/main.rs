@@ -3,8 +3,8 @@
 //! one run so that the ratios hold on a noisy machine.
 //!
 //! ```text
-//! cargo bench -p spin-test-host --bench rpc             # full: concurrency 1, 8, 64
-//! cargo bench -p spin-test-host --bench rpc -- --quick  # smoke check: concurrency 8, short
+//! cargo bench -p bench --bench rpc             # full: concurrency 1, 8, 64
+//! cargo bench -p bench --bench rpc -- --quick  # smoke check: concurrency 8, short
 //! ```
 //!
 //! Targets, each its own process: the app on the project's host (single
@@ -15,14 +15,11 @@
 //! binary is on PATH or named by `SPIN_BIN`. Prints a table, writes it to
 //! `target/bench/latest.md`, and ends with a `ratios:` line.
 
-#[path = "../../tests/support/mod.rs"]
-mod support;
-
 mod baselines;
-mod load;
 
+use bench::load::{self, Measurement, Workload};
 use bytes::Bytes;
-use load::{Measurement, Workload};
+use harness::{build_app, free_loopback_address, manifest_path, repo_root, Runtime, Server};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -30,7 +27,6 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::rc::Rc;
 use std::time::Duration;
-use support::{build_app, free_loopback_address, manifest_path, repo_root, Runtime, Server};
 
 /// One thing measured: a server process and the request it gets.
 struct Target {
@@ -66,7 +62,7 @@ fn main() {
         Some("serve-process-per-call") => {
             return runtime.block_on(baselines::serve_process_per_call(
                 address_arg(&args),
-                env!("CARGO_BIN_EXE_spin-test-host").into(),
+                harness::project_host_binary(),
                 release_dir(),
             ))
         }
@@ -208,7 +204,7 @@ fn workload(
     meaning: Value,
     calls_per_request: u32,
 ) -> Workload {
-    let answer = support::client::post(&server.url(path), body.to_string());
+    let answer = harness::client::post(&server.url(path), body.to_string());
     assert_eq!(answer.status, 200, "{}: {}", server.name, answer.text());
     assert_eq!(
         answer.json(),
@@ -258,7 +254,7 @@ fn start_targets() -> Vec<Target> {
         });
     };
     add_app(&Runtime::ProjectHost, "app");
-    if let Some(spin) = spin_test_host::spin_cli::find() {
+    if let Some(spin) = spin_host::spin_cli::find() {
         add_app(&Runtime::Spin(spin), "app on spin");
     } else {
         eprintln!("real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset)");

@@ -1,11 +1,11 @@
 //! An app served in-process by the project's host, for the host's own tests.
 
-use super::client::post;
-use super::{build_app, repo_root};
+use crate::client::post;
+use crate::{build_app, repo_root};
 use serde_json::{json, Value};
-use spin_test_host::manifest::Manifest;
-use spin_test_host::runtime::App;
-use spin_test_host::server;
+use spin_host::manifest::Manifest;
+use spin_host::runtime::App;
+use spin_host::server;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;

@@ -16,7 +16,7 @@ const JSON_SCHEMA_TOOLS_URI: &str = "https://meta.json-schema.tools";
 
 /// Checks `document` against the OpenRPC meta-schema; the error lists every violation.
 pub fn validate(document: &Value) -> Result<(), String> {
-    let dir = super::repo_root().join("target/openrpc");
+    let dir = crate::repo_root().join("target/openrpc");
     let (openrpc, json_schema) = meta_schemas(&dir)?;
     let validator = jsonschema::options()
         .with_retriever(ServeLocally(json_schema))

@@ -97,7 +97,7 @@ pub enum Usage {
     /// pre-reserved pool, as Spin does by default.
     #[default]
     Server,
-    /// One call in a fresh process (`spin-test-host call`): compiled code
+    /// One call in a fresh process (`spin-host call`): compiled code
     /// from wasmtime's on-disk cache, as `wasmtime run` does, and no pool to
     /// reserve. The best a process started per call can do.
     SingleCall,

@@ -10,9 +10,8 @@
 //!
 //! `spin add` appends such a table with the rest of a new component's
 //! section, while it cannot edit a list kept anywhere else: that is why the
-//! registry lives here. The router's build script reads it (this module is
-//! shared with `build.rs`) and compiles the registry into the component, so
-//! a call costs no manifest reading.
+//! registry lives here. The router's build script reads it and compiles the
+//! registry into the component, so a call costs no manifest reading.
 
 use crate::registry::{Function, MethodRegistry};
 use serde::Deserialize;

@@ -24,11 +24,11 @@ pub async fn serve_jsonrpsee(address: SocketAddr) {
         .await
         .expect("jsonrpsee binds");
     let mut module = RpcModule::new(());
-    for (name, factor) in [("double", 2_i64), ("triple", 3)] {
+    for function in [double::DOUBLE, triple::TRIPLE] {
         module
-            .register_method(name, move |params, _, _| {
+            .register_method(function.name, move |params, _, _| {
                 let x: i64 = params.one()?;
-                x.checked_mul(factor)
+                (function.apply)(x)
                     .ok_or_else(|| ErrorObjectOwned::owned(-32602, "overflow", None::<()>))
             })
             .expect("a new method name");
@@ -38,7 +38,7 @@ pub async fn serve_jsonrpsee(address: SocketAddr) {
 
 /// The 2019 seed's design: a native JSON-RPC HTTP front that starts a fresh
 /// runtime process per call to run the function component once (here the
-/// project's host, `spin-test-host call`, with wasmtime's compilation cache,
+/// project's host, `spin-host call`, with wasmtime's compilation cache,
 /// the best such a process can do).
 pub async fn serve_process_per_call(address: SocketAddr, host: PathBuf, components: PathBuf) {
     let listener = TcpListener::bind(address).await.expect("the front binds");

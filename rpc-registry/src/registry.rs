@@ -3,7 +3,8 @@
 //! Each entry maps a JSON-RPC method name to the Spin component that answers
 //! it. A method name reaches a function only by matching an entry exactly,
 //! and the URL of a call is built from the entry's component id, never from
-//! the request. Where the entries come from is [`crate::manifest`]'s business.
+//! the request. Where the entries come from is the manifest's business
+//! (`crate::manifest`).
 
 use std::fmt;
 
@@ -32,11 +33,19 @@ pub struct MethodRegistry {
     functions: Vec<Function>,
 }
 
-/// The method the router answers itself besides `rpc.discover`.
+/// The router's own methods, which no function may take: the 2019 seed's
+/// envelope around one call.
 pub const ECHO: &str = "echo";
+/// The router's own methods: OpenRPC service discovery.
+pub const DISCOVER: &str = "rpc.discover";
 
 /// The prefix JSON-RPC reserves for methods of the protocol itself.
 const RESERVED_PREFIX: &str = "rpc.";
+
+/// Whether `method` is the router's own (or reserved by JSON-RPC for it).
+pub fn is_reserved(method: &str) -> bool {
+    method == ECHO || method.starts_with(RESERVED_PREFIX)
+}
 
 /// Why a registry was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +74,7 @@ impl MethodRegistry {
                     "component {component:?}: the method name {method:?} is empty or has spaces"
                 )));
             }
-            if method == ECHO || method.starts_with(RESERVED_PREFIX) {
+            if is_reserved(method) {
                 return Err(RegistryError(format!(
                     "component {component:?}: the method name {method:?} is the router's own"
                 )));

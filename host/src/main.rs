@@ -1,9 +1,9 @@
-//! `spin-test-host`: serve or build the app like `spin up` / `spin build`.
+//! `spin-host`: serve or build the app like `spin up` / `spin build`.
 //!
 //! ```text
-//! spin-test-host up [--from spin.toml] [--listen 127.0.0.1:3000] [--build] [--prefer-spin]
-//! spin-test-host build [--from spin.toml]
-//! spin-test-host call --component function.wasm --body '{"params":[21]}'
+//! spin-host up [--from spin.toml] [--listen 127.0.0.1:3000] [--build] [--prefer-spin]
+//! spin-host build [--from spin.toml]
+//! spin-host call --component function.wasm --body '{"params":[21]}'
 //! ```
 //!
 //! `call` runs one component once, in a fresh process, for one request (the
@@ -15,8 +15,8 @@
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use spin_test_host::runtime::{App, Usage};
-use spin_test_host::{manifest::Manifest, spin_build, spin_cli};
+use spin_host::runtime::{App, Usage};
+use spin_host::{manifest::Manifest, spin_build, spin_cli};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
@@ -32,9 +32,7 @@ struct Options {
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
-    let command = args
-        .next()
-        .context("usage: spin-test-host up|build [options]")?;
+    let command = args.next().context("usage: spin-host up|build [options]")?;
     let mut options = Options {
         command,
         manifest: PathBuf::from("spin.toml"),
@@ -89,12 +87,12 @@ async fn up(options: Options) -> Result<()> {
                 .status()?;
             std::process::exit(status.code().unwrap_or(1));
         }
-        eprintln!("No `spin` on PATH (nor SPIN_BIN): serving with the project's Spin-compatible host (tests/).");
+        eprintln!("No `spin` on PATH (nor SPIN_BIN): serving with the project's Spin-compatible host (host/).");
     }
     if options.build {
         spin_build::build(&Manifest::load(&options.manifest)?)?;
     }
-    let (address, app) = spin_test_host::start(&options.manifest, options.listen).await?;
+    let (address, app) = spin_host::start(&options.manifest, options.listen).await?;
     eprintln!("Serving {} on http://{address}", app.name);
     for (route, component) in app.routes() {
         eprintln!("  http://{address}{route} -> {component}");

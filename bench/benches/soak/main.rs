@@ -2,8 +2,8 @@
 //! loopback only, every answer checked.
 //!
 //! ```text
-//! cargo bench -p spin-test-host --bench soak                   # 5 minutes
-//! cargo bench -p spin-test-host --bench soak -- --seconds 60
+//! cargo bench -p bench --bench soak                   # 5 minutes
+//! cargo bench -p bench --bench soak -- --seconds 60
 //! ```
 //!
 //! It measures the saturation rate of the mix first, then runs at about half
@@ -14,19 +14,11 @@
 //! the host's resident memory after warm-up and at the end, which must stay
 //! within 20% (+16 MiB). It fails otherwise.
 
-#[path = "../../tests/support/mod.rs"]
-mod support;
-
-// Shared with the rpc benchmark, which uses all of it.
-#[allow(dead_code)]
-#[path = "../rpc/load.rs"]
-mod load;
-
+use bench::load::{self, Workload};
 use bytes::Bytes;
-use load::Workload;
+use harness::{build_app, manifest_path, Runtime, Server};
 use serde_json::json;
 use std::time::Duration;
-use support::{build_app, manifest_path, Runtime, Server};
 
 /// Connections kept open by the soak load.
 const CONNECTIONS: usize = 8;
@@ -146,7 +138,7 @@ fn workloads(server: &Server) -> Vec<Workload> {
     cases
         .into_iter()
         .map(|(body, status, meaning)| {
-            let answer = support::client::post(&server.url("/rpc"), &body);
+            let answer = harness::client::post(&server.url("/rpc"), &body);
             assert_eq!(answer.status, status, "{body}: {}", answer.text());
             match meaning {
                 Some(meaning) => assert_eq!(answer.json(), meaning, "{body}"),

@@ -1,0 +1,47 @@
+//! A Spin-compatible host for this app's tests and local runs, on the engine
+//! Spin embeds (wasmtime 44 with wasmtime-wasi-http, WASI 0.2).
+//!
+//! It reads the app's real `spin.toml` and does what Spin's HTTP trigger
+//! does for what this app uses, one concern per module:
+//!
+//! - [`manifest`]: `spin.toml`, refusing what this host does not implement;
+//! - [`routes`]: routes, their precedence, private endpoints, `spin-*` headers;
+//! - [`variables`]: application and component variables, `SPIN_VARIABLE_*`;
+//! - [`allowed_hosts`]: which outbound URLs a component may use;
+//! - [`outbound`]: outbound HTTP and local service chaining;
+//! - [`platform`]: which Spin platform interfaces are implemented, trap stubs for the rest;
+//! - [`runtime`]: compiling components once, one instance per request;
+//! - [`server`]: the HTTP listener;
+//! - [`spin_build`], [`spin_cli`]: `spin build`, and finding a real `spin`.
+
+pub mod allowed_hosts;
+mod log;
+pub mod manifest;
+pub mod outbound;
+pub mod platform;
+pub mod routes;
+pub mod runtime;
+pub mod server;
+pub mod spin_build;
+pub mod spin_cli;
+pub mod variables;
+
+use anyhow::Result;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Loads the app of `manifest_path` (variables overridden from this
+/// process's environment) and starts serving it on `listen`. Returns the
+/// bound address; the server runs as a task of the current Tokio runtime.
+pub async fn start(
+    manifest_path: &Path,
+    listen: SocketAddr,
+) -> Result<(SocketAddr, Arc<runtime::App>)> {
+    let manifest = manifest::Manifest::load(manifest_path)?;
+    let app = runtime::App::load(&manifest, |name| std::env::var(name).ok())?;
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(server::serve(app.clone(), listener));
+    Ok((address, app))
+}
