@@ -1,13 +1,9 @@
 //! An integer function (`x ↦ f(x)`) and how it answers the inner format.
 
 use crate::argument::read_x;
+use crate::code::{INVALID_PARAMS, INVALID_REQUEST};
 use crate::inner::{InnerError, InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
 use serde_json::value::RawValue;
-
-/// JSON-RPC `Invalid params`: what a function answers for a bad argument.
-pub const INVALID_PARAMS: i64 = -32602;
-/// JSON-RPC `Invalid Request`: what a function answers for an unreadable inner request.
-pub const INVALID_REQUEST: i64 = -32600;
 
 /// A function of one 64-bit integer, such as `double`.
 pub struct IntegerFunction {

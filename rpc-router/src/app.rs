@@ -1,11 +1,18 @@
 //! The app this router was built for: its name, its version and its
 //! function registry, compiled in by `build.rs` from the app's `spin.toml`.
 
-use crate::discovery::AppInfo;
 use rpc_registry::{Function, MethodRegistry, RegistryError};
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/app.rs"));
+}
+
+/// The app's name and version, as its manifest's `[application]` gives
+/// them: the `info` of `rpc.discover`'s document, and the health check's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppInfo {
+    pub title: String,
+    pub version: String,
 }
 
 /// The app's functions, as its manifest lists them.

@@ -188,7 +188,10 @@ async fn run_list<T: Transport>(
 
 fn present(call: &FunctionCall<'_>, outcome: Outcome) -> CallResult {
     match outcome {
-        Outcome::Result(result) => Ok(call.shape.present(result)),
+        Outcome::Result(result) => Ok(match call.wrap_result {
+            Some(wrap) => wrap(&result),
+            None => result,
+        }),
         Outcome::Error(error) => Err(ErrorObject::new(error.code, error.message)),
     }
 }

@@ -2,8 +2,8 @@
 //! reading no variable, so a probe (SpinKube's liveness and readiness
 //! checks) costs one small instance and says whether the app still serves.
 
-use crate::discovery::AppInfo;
-use crate::service::Reply;
+use crate::app::AppInfo;
+use crate::reply::Reply;
 
 /// The route of the health check, in `spin.toml` and here.
 pub const PATH: &str = "/health";
@@ -18,7 +18,7 @@ pub fn reply(is_get: bool, info: &AppInfo) -> Reply {
         "name": info.title,
         "version": info.version,
     });
-    Reply::json(body.to_string().into_bytes())
+    Reply::Json(body.to_string().into_bytes())
 }
 
 #[cfg(test)]
@@ -35,8 +35,8 @@ mod tests {
     #[test]
     fn get_answers_a_small_json_body() {
         let reply = reply(true, &info());
-        assert_eq!(reply.status, 200);
-        let body: serde_json::Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+        assert_eq!(reply.status(), 200);
+        let body: serde_json::Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
         assert_eq!(
             body,
             serde_json::json!({"status": "ok", "name": "app", "version": "1.2.3"})
@@ -46,6 +46,6 @@ mod tests {
     #[test]
     fn other_methods_get_405_naming_get() {
         let reply = reply(false, &info());
-        assert_eq!((reply.status, reply.allow), (405, Some("GET")));
+        assert_eq!(reply, Reply::method_not_allowed("GET"));
     }
 }

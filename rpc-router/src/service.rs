@@ -3,57 +3,18 @@
 //! Pure apart from the [`Transport`] it is given, so every rule of the wire
 //! contract is unit-tested natively; the Spin handler only moves bytes.
 
-use crate::discovery::{self, AppInfo};
+use crate::app::AppInfo;
+use crate::builtin::{discover, echo, BuiltIn};
 use crate::dispatch::{run_all, Grouping, Transport};
 use crate::jsonrpc::request::InvalidRequest;
 use crate::jsonrpc::response::Outcome;
-use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
+use crate::jsonrpc::{Id, Message, Request, Response};
 use crate::limits::Limits;
 use crate::methods::{resolve, FunctionCall};
+use crate::reply::Reply;
 use futures::future::{join, OptionFuture};
 use rpc_registry::MethodRegistry;
 use serde_json::value::RawValue;
-
-/// What the router answers over HTTP.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Reply {
-    pub status: u16,
-    /// `None` when nothing is to be answered (notifications): HTTP 204.
-    pub body: Option<Vec<u8>>,
-    /// For a 405: the HTTP methods the route accepts (its `Allow` header).
-    pub allow: Option<&'static str>,
-}
-
-impl Reply {
-    pub(crate) fn json(body: Vec<u8>) -> Self {
-        Reply {
-            status: 200,
-            body: Some(body),
-            allow: None,
-        }
-    }
-
-    /// A refusal before any JSON-RPC processing (body too large, bad
-    /// configuration): still a JSON-RPC error object, id `null`.
-    pub fn refusal(status: u16, error: ErrorObject) -> Self {
-        Reply {
-            status,
-            body: Some(Response::error(Id::NULL, error).to_json()),
-            allow: None,
-        }
-    }
-
-    /// HTTP 405 for a request with another method than `allowed`.
-    pub fn method_not_allowed(allowed: &'static str) -> Self {
-        Reply {
-            allow: Some(allowed),
-            ..Self::refusal(
-                405,
-                ErrorObject::invalid_request(format!("use HTTP {allowed}")),
-            )
-        }
-    }
-}
 
 /// Where each request of a message stands while its call is made.
 enum Slot<'a> {
@@ -79,10 +40,10 @@ impl Service {
     /// Decides what answers a valid request: a function call (queued in
     /// `calls`), discovery, or an error. Notifications are never answered.
     fn plan<'a>(&'a self, request: Request<'a>, calls: &mut Vec<FunctionCall<'a>>) -> Slot<'a> {
-        let planned = if request.method == discovery::METHOD {
-            discovery_params(request.params).map(|()| None)
-        } else {
-            resolve(&self.registry, &request.method, request.params).map(Some)
+        let planned = match BuiltIn::named(&request.method) {
+            Some(BuiltIn::Discover) => discover::check_params(request.params).map(|()| None),
+            Some(BuiltIn::Echo) => echo::resolve(&self.registry, request.params).map(Some),
+            None => resolve(&self.registry, &request.method, request.params).map(Some),
         };
         match (planned, request.id) {
             (Ok(Some(call)), id) => {
@@ -102,20 +63,16 @@ impl Service {
     pub async fn answer<T: Transport>(&self, body: &[u8], transport: &T) -> Reply {
         let (entries, is_batch) = match Message::parse(body, self.limits.max_batch_calls) {
             Message::Unanswerable(error) => {
-                return Reply::json(Response::error(Id::NULL, error).to_json())
+                return Reply::Json(Response::error(Id::NULL, error).to_json())
             }
             Message::Single(entry) => (vec![entry], false),
             Message::Batch(entries) => (entries, true),
         };
         let responses = self.answer_all(entries, transport).await;
         match (responses.as_slice(), is_batch) {
-            ([], _) => Reply {
-                status: 204,
-                allow: None,
-                body: None,
-            },
-            ([response], false) => Reply::json(response.to_json()),
-            (responses, _) => Reply::json(Response::batch_to_json(responses)),
+            ([], _) => Reply::NoContent,
+            ([response], false) => Reply::Json(response.to_json()),
+            (responses, _) => Reply::Json(Response::batch_to_json(responses)),
         }
     }
 
@@ -139,7 +96,7 @@ impl Service {
             .iter()
             .any(|slot| matches!(slot, Slot::Discovering { .. }));
         let document: OptionFuture<_> = discovering
-            .then(|| discovery::document(transport, &self.registry, &self.info))
+            .then(|| discover::document(transport, &self.registry, &self.info))
             .into();
         let (results, document): (_, Option<Box<RawValue>>) =
             join(run_all(transport, &calls, self.grouping), document).await;
@@ -162,14 +119,5 @@ impl Service {
                 }
             })
             .collect()
-    }
-}
-
-/// `rpc.discover` takes no params: none, `[]` or `{}`.
-fn discovery_params(params: Option<&RawValue>) -> Result<(), ErrorObject> {
-    match params.map(|params| params.get().split_whitespace().collect::<String>()) {
-        None => Ok(()),
-        Some(params) if params == "[]" || params == "{}" => Ok(()),
-        Some(_) => Err(ErrorObject::invalid_params("rpc.discover takes no params")),
     }
 }

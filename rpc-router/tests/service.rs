@@ -12,12 +12,13 @@ use in_process::{service, InProcess, FUNCTIONS};
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::dispatch::{Grouping, TransportError};
 use rpc_router::limits::Limits;
-use rpc_router::service::{Reply, Service};
+use rpc_router::service::Service;
 use serde_json::{json, Value};
 use std::time::Duration;
 
 fn call_with(transport: &InProcess, body: &str) -> (u16, Option<Value>, Option<String>) {
-    let Reply { status, body, .. } = block_on(service().answer(body.as_bytes(), transport));
+    let reply = block_on(service().answer(body.as_bytes(), transport));
+    let (status, body) = (reply.status(), reply.into_body());
     let text = body.map(|body| String::from_utf8(body).expect("responses are UTF-8"));
     let value = text
         .as_deref()
@@ -397,7 +398,7 @@ fn without_grouping_every_call_is_its_own_request() {
         .map(|i| json!({"jsonrpc": "2.0", "method": "double", "params": [i], "id": i}))
         .collect();
     let reply = block_on(service.answer(Value::Array(calls).to_string().as_bytes(), &transport));
-    let value: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+    let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
     assert_eq!(
         value
             .as_array()
@@ -484,7 +485,7 @@ fn a_batch_over_the_limit_is_refused_whole() {
     let transport = InProcess::default();
     let body = format!("[{call},{call},{call},{call}]");
     let reply = block_on(service.answer(body.as_bytes(), &transport));
-    let value: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+    let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
     assert_eq!(value["error"]["code"], json!(-32600));
     assert!(value["error"]["message"]
         .as_str()
@@ -505,7 +506,7 @@ fn hostile_bodies_get_a_parse_error() {
     ];
     for body in cases {
         let reply = block_on(service().answer(body, &InProcess::default()));
-        let value: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+        let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
         assert_eq!(without_messages(value), error(-32700, Value::Null));
     }
 }
@@ -560,7 +561,7 @@ fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves(
         br#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#,
         &InProcess::default(),
     ));
-    let document: Value = serde_json::from_slice(&reply.body.unwrap()).unwrap();
+    let document: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
     let quadruple = &document["result"]["methods"][1];
     assert_eq!(quadruple["name"], json!("quadruple"));
     assert!(
@@ -585,7 +586,7 @@ fn a_method_name_may_differ_from_its_component_id() {
     let transport = InProcess::default();
     let answer = |body: &str| -> Value {
         let reply = block_on(service.answer(body.as_bytes(), &transport));
-        serde_json::from_slice(&reply.body.expect("an answer")).expect("JSON")
+        serde_json::from_slice(&reply.into_body().expect("an answer")).expect("JSON")
     };
     let by_method = answer(r#"{"jsonrpc":"2.0","method":"math.double","params":[4],"id":1}"#);
     assert_eq!(by_method["result"], json!(8));

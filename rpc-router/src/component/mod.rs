@@ -8,7 +8,8 @@ mod chain;
 use crate::dispatch::Grouping;
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
-use crate::service::{Reply, Service};
+use crate::reply::Reply;
+use crate::service::Service;
 use crate::{app, health};
 use body::{read_at_most, BodyError};
 use chain::ServiceChain;
@@ -99,17 +100,15 @@ async fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Re
 }
 
 async fn send(reply: Reply, response_out: ResponseOutparam) {
-    let mut headers = vec![];
-    if reply.body.is_some() {
-        headers.push(("content-type".to_owned(), b"application/json".to_vec()));
-    }
-    if let Some(allowed) = reply.allow {
-        headers.push(("allow".to_owned(), allowed.as_bytes().to_vec()));
-    }
+    let headers: Vec<(String, Vec<u8>)> = reply
+        .headers()
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.as_bytes().to_vec()))
+        .collect();
     let response =
         OutgoingResponse::new(Fields::from_list(&headers).unwrap_or_else(|_| Fields::new()));
-    let _ = response.set_status_code(reply.status);
-    let body = reply.body.unwrap_or_default();
+    let _ = response.set_status_code(reply.status());
+    let body = reply.into_body().unwrap_or_default();
     if let Err(error) = response_out.set_with_body(response, body).await {
         eprintln!("could not write the response: {error}");
     }

@@ -9,25 +9,9 @@ pub struct ErrorObject {
     pub message: String,
 }
 
-/// The codes of the spec, and this app's own in the server-error range
-/// `-32000..=-32099`. The README lists each with its meaning.
-pub mod code {
-    pub const PARSE_ERROR: i64 = -32700;
-    pub const INVALID_REQUEST: i64 = -32600;
-    pub const METHOD_NOT_FOUND: i64 = -32601;
-    pub const INVALID_PARAMS: i64 = -32602;
-    pub const INTERNAL_ERROR: i64 = -32603;
-    /// The function failed: it trapped or answered a non-success status.
-    pub const FUNCTION_FAILED: i64 = -32000;
-    /// The function did not answer within the call time limit.
-    pub const FUNCTION_TIMED_OUT: i64 = -32001;
-    /// The function answered something that is not the inner format.
-    pub const FUNCTION_MALFORMED: i64 = -32002;
-    /// The function could not be reached at all.
-    pub const FUNCTION_UNREACHABLE: i64 = -32003;
-    /// The function's answer was larger than the answer size limit.
-    pub const FUNCTION_ANSWER_TOO_LARGE: i64 = -32004;
-}
+/// The codes of the spec, and this app's own: one list, shared with the
+/// functions.
+pub use rpc_function::code;
 
 impl ErrorObject {
     pub fn new(code: i64, message: impl Into<String>) -> Self {

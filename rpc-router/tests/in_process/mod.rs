@@ -6,7 +6,7 @@
 
 use rpc_function::IntegerFunction;
 use rpc_registry::{Function, MethodRegistry};
-use rpc_router::discovery::AppInfo;
+use rpc_router::app::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::service::Service;

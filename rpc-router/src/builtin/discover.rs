@@ -7,24 +7,25 @@
 //! `rpc.discover`). Adding a function adds it here with no change to the
 //! router.
 
+use super::BuiltIn;
+use crate::app::AppInfo;
 use crate::dispatch::{transport_error, Transport};
+use crate::jsonrpc::ErrorObject;
 use futures::future::join_all;
-use rpc_registry::{MethodRegistry, ECHO};
+use rpc_registry::{MethodRegistry, DISCOVER};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
-
-/// The method name, reserved by JSON-RPC for discovery.
-pub const METHOD: &str = "rpc.discover";
 
 /// The OpenRPC version of the documents written here.
 pub const OPENRPC_VERSION: &str = "1.3.2";
 
-/// The `info` of the document: the app's name and version, as its
-/// manifest's `[application]` gives them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppInfo {
-    pub title: String,
-    pub version: String,
+/// `rpc.discover` takes no params: none, `[]` or `{}`.
+pub fn check_params(params: Option<&RawValue>) -> Result<(), ErrorObject> {
+    match params.map(|params| params.get().split_whitespace().collect::<String>()) {
+        None => Ok(()),
+        Some(params) if params == "[]" || params == "{}" => Ok(()),
+        Some(_) => Err(ErrorObject::invalid_params("rpc.discover takes no params")),
+    }
 }
 
 /// The OpenRPC document of the deployed functions and the router's methods.
@@ -51,8 +52,7 @@ pub async fn document<T: Transport>(
         })
         .collect();
     let names: Vec<&str> = registry.functions().map(|f| f.method.as_str()).collect();
-    methods.push(echo_method(&names));
-    methods.push(discover_method());
+    methods.extend(BuiltIn::ALL.map(|builtin| builtin.describe(&names)));
     let document = json!({
         "openrpc": OPENRPC_VERSION,
         "info": {"title": info.title, "version": info.version},
@@ -87,34 +87,10 @@ fn undescribed(method: &str, why: &str) -> Value {
     })
 }
 
-fn echo_method(methods: &[&str]) -> Value {
+/// Its own OpenRPC method object, listed in the document too.
+pub fn describe() -> Value {
     json!({
-        "name": ECHO,
-        "summary": "The 2019 seed's envelope: runs Execution.FunctionName on Execution.Argument and answers {\"Result\": f(a)}.",
-        "paramStructure": "by-name",
-        "params": [
-            {"name": "Service Name", "required": true, "schema": {"type": "string"}},
-            {"name": "Type", "required": true, "schema": {"const": "Execution"}},
-            {"name": "Execution", "required": true, "schema": {
-                "type": "object",
-                "required": ["FunctionName", "Argument"],
-                "additionalProperties": false,
-                "properties": {"FunctionName": {"enum": methods}, "Argument": {}}
-            }}
-        ],
-        "result": {"name": "result", "schema": {
-            "type": "object", "required": ["Result"], "properties": {"Result": {}}
-        }},
-        "errors": [
-            {"code": -32601, "message": "Method not found: FunctionName is not a deployed function"},
-            {"code": -32602, "message": "Invalid params: not the envelope, or a bad Argument"}
-        ]
-    })
-}
-
-fn discover_method() -> Value {
-    json!({
-        "name": METHOD,
+        "name": DISCOVER,
         "summary": "This document: every method of the app, generated from what is deployed.",
         "params": [],
         "result": {"name": "OpenRPC document", "schema": {"type": "object", "required": ["openrpc", "info", "methods"]}}

@@ -1,0 +1,103 @@
+//! `echo`: the 2019 seed's envelope around one call.
+//! `{"Service Name": s, "Type": "Execution", "Execution": {"FunctionName": f,
+//! "Argument": a}}` calls `f` with `[a]` and answers `{"Result": f(a)}`.
+
+use crate::jsonrpc::ErrorObject;
+use crate::methods::FunctionCall;
+use rpc_registry::{MethodRegistry, ECHO};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope<'a> {
+    #[serde(rename = "Service Name", borrow)]
+    _service_name: Cow<'a, str>,
+    #[serde(rename = "Type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(rename = "Execution", borrow)]
+    execution: Execution<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Execution<'a> {
+    #[serde(rename = "FunctionName", borrow)]
+    function_name: Cow<'a, str>,
+    #[serde(rename = "Argument", borrow)]
+    argument: &'a RawValue,
+}
+
+const ENVELOPE: &str =
+    r#"{"Service Name": s, "Type": "Execution", "Execution": {"FunctionName": f, "Argument": a}}"#;
+
+/// The call an `echo` request stands for, or the error that answers it.
+pub fn resolve<'a>(
+    registry: &'a MethodRegistry,
+    params: Option<&'a RawValue>,
+) -> Result<FunctionCall<'a>, ErrorObject> {
+    let params =
+        params.ok_or_else(|| ErrorObject::invalid_params(format!("echo expects {ENVELOPE}")))?;
+    // The envelope by name (the object itself) or by position (`[envelope]`).
+    let envelope = if params.get().starts_with('[') {
+        serde_json::from_str::<(Envelope,)>(params.get()).map(|(envelope,)| envelope)
+    } else {
+        serde_json::from_str::<Envelope>(params.get())
+    }
+    .map_err(|error| ErrorObject::invalid_params(format!("echo expects {ENVELOPE}: {error}")))?;
+    if envelope.kind != "Execution" {
+        return Err(ErrorObject::invalid_params(format!(
+            "echo: \"Type\" must be \"Execution\", got {:?}",
+            envelope.kind
+        )));
+    }
+    let name = envelope.execution.function_name;
+    let function = registry
+        .component(&name)
+        .ok_or_else(|| ErrorObject::method_not_found(&name))?;
+    let arguments = wrap(&format!("[{}]", envelope.execution.argument.get()));
+    Ok(FunctionCall {
+        function,
+        params: Some(Cow::Owned(arguments)),
+        wrap_result: Some(wrap_result),
+    })
+}
+
+/// `{"Result": r}`, the answer the seed's `echo` promises.
+fn wrap_result(result: &RawValue) -> Box<RawValue> {
+    wrap(&format!("{{\"Result\":{}}}", result.get()))
+}
+
+/// Builds a RawValue from JSON text assembled out of RawValues, which is
+/// valid by construction.
+fn wrap(json: &str) -> Box<RawValue> {
+    RawValue::from_string(json.to_owned()).unwrap_or_else(|_| RawValue::NULL.to_owned())
+}
+
+/// Its OpenRPC method object; `FunctionName` is one of `functions`.
+pub fn describe(functions: &[&str]) -> Value {
+    json!({
+        "name": ECHO,
+        "summary": "The 2019 seed's envelope: runs Execution.FunctionName on Execution.Argument and answers {\"Result\": f(a)}.",
+        "paramStructure": "by-name",
+        "params": [
+            {"name": "Service Name", "required": true, "schema": {"type": "string"}},
+            {"name": "Type", "required": true, "schema": {"const": "Execution"}},
+            {"name": "Execution", "required": true, "schema": {
+                "type": "object",
+                "required": ["FunctionName", "Argument"],
+                "additionalProperties": false,
+                "properties": {"FunctionName": {"enum": functions}, "Argument": {}}
+            }}
+        ],
+        "result": {"name": "result", "schema": {
+            "type": "object", "required": ["Result"], "properties": {"Result": {}}
+        }},
+        "errors": [
+            {"code": -32601, "message": "Method not found: FunctionName is not a deployed function"},
+            {"code": -32602, "message": "Invalid params: not the envelope, or a bad Argument"}
+        ]
+    })
+}

@@ -1,0 +1,101 @@
+//! What the router answers over HTTP: a kind of answer, from which its
+//! status, headers and body follow.
+
+use crate::jsonrpc::{ErrorObject, Id, Response};
+
+/// The router's answer to one HTTP request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// HTTP 200 with a JSON body: a response, a batch of them, or the
+    /// health check's status.
+    Json(Vec<u8>),
+    /// HTTP 204 and no body: every request of the message was a notification.
+    NoContent,
+    /// An HTTP error before any JSON-RPC processing (a body over the size
+    /// limit, another HTTP method, a bad configuration): still a JSON-RPC
+    /// error object, id `null`.
+    Refusal {
+        status: u16,
+        error: ErrorObject,
+        /// For a 405: the HTTP methods the route accepts (its `Allow` header).
+        allow: Option<&'static str>,
+    },
+}
+
+impl Reply {
+    pub fn refusal(status: u16, error: ErrorObject) -> Self {
+        Reply::Refusal {
+            status,
+            error,
+            allow: None,
+        }
+    }
+
+    /// HTTP 405 for a request with another method than `allowed`.
+    pub fn method_not_allowed(allowed: &'static str) -> Self {
+        Reply::Refusal {
+            status: 405,
+            error: ErrorObject::invalid_request(format!("use HTTP {allowed}")),
+            allow: Some(allowed),
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Reply::Json(_) => 200,
+            Reply::NoContent => 204,
+            Reply::Refusal { status, .. } => *status,
+        }
+    }
+
+    /// The headers that go with it: the body's type, and `Allow` for a 405.
+    pub fn headers(&self) -> Vec<(&'static str, &'static str)> {
+        let mut headers = Vec::new();
+        if !matches!(self, Reply::NoContent) {
+            headers.push(("content-type", "application/json"));
+        }
+        if let Reply::Refusal {
+            allow: Some(allowed),
+            ..
+        } = self
+        {
+            headers.push(("allow", *allowed));
+        }
+        headers
+    }
+
+    /// The body, if the reply has one.
+    pub fn into_body(self) -> Option<Vec<u8>> {
+        match self {
+            Reply::Json(body) => Some(body),
+            Reply::NoContent => None,
+            Reply::Refusal { error, .. } => Some(Response::error(Id::NULL, error).to_json()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_says_its_status_and_headers() {
+        let json = Reply::Json(b"{}".to_vec());
+        assert_eq!(json.status(), 200);
+        assert_eq!(json.headers(), [("content-type", "application/json")]);
+        assert_eq!(Reply::NoContent.status(), 204);
+        assert_eq!(Reply::NoContent.headers(), []);
+        assert_eq!(Reply::NoContent.into_body(), None);
+        let refused = Reply::method_not_allowed("GET");
+        assert_eq!(refused.status(), 405);
+        assert_eq!(
+            refused.headers(),
+            [("content-type", "application/json"), ("allow", "GET")]
+        );
+        let body = String::from_utf8(refused.into_body().unwrap()).unwrap();
+        assert!(
+            body.contains("-32600") && body.contains("\"id\":null"),
+            "{body}"
+        );
+    }
+}
