@@ -45,3 +45,87 @@ impl<'a> Message<'a> {
         Message::Batch(entries.into_iter().map(Request::parse).collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a body parses to, in brief: per entry, its method (a valid
+    /// request) or its error code (an invalid one), or the one error code
+    /// of an unanswerable body.
+    fn brief(body: &str) -> Result<Vec<Result<String, i64>>, i64> {
+        let entry = |entry: Result<Request, InvalidRequest>| {
+            entry
+                .map(|request| request.method.into_owned())
+                .map_err(|invalid| invalid.error.code)
+        };
+        match Message::parse(body.as_bytes(), 100) {
+            Message::Single(single) => Ok(vec![entry(single)]),
+            Message::Batch(entries) => Ok(entries.into_iter().map(entry).collect()),
+            Message::Unanswerable(error) => Err(error.code),
+        }
+    }
+
+    #[test]
+    fn the_spec_examples_of_section_7() {
+        let cases: &[(&str, Result<Vec<Result<String, i64>>, i64>)] = &[
+            // rpc call with invalid JSON
+            (
+                r#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
+                Err(-32700),
+            ),
+            // rpc call with invalid Request object
+            (
+                r#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#,
+                Ok(vec![Err(-32600)]),
+            ),
+            // rpc call Batch, invalid JSON
+            (
+                r#"[{"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},{"jsonrpc": "2.0", "method"]"#,
+                Err(-32700),
+            ),
+            // rpc call with an empty Array
+            ("[]", Err(-32600)),
+            // rpc call with an invalid Batch (but not empty)
+            ("[1]", Ok(vec![Err(-32600)])),
+            // rpc call with invalid Batch
+            ("[1,2,3]", Ok(vec![Err(-32600); 3])),
+            // rpc call Batch: valid calls, notifications and invalid members
+            (
+                r#"[
+                    {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},
+                    {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]},
+                    {"jsonrpc": "2.0", "method": "subtract", "params": [42,23], "id": "2"},
+                    {"foo": "boo"},
+                    {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"},
+                    {"jsonrpc": "2.0", "method": "get_data", "id": "9"}
+                ]"#,
+                Ok(vec![
+                    Ok("sum".into()),
+                    Ok("notify_hello".into()),
+                    Ok("subtract".into()),
+                    Err(-32600),
+                    Ok("foo.get".into()),
+                    Ok("get_data".into()),
+                ]),
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(&brief(body), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn bodies_that_are_not_utf8_json_or_small_enough() {
+        assert_eq!(brief("\u{feff}{}"), Err(-32700));
+        assert!(matches!(
+            Message::parse(b"\xff", 100),
+            Message::Unanswerable(ErrorObject { code: -32700, .. })
+        ));
+        let three = r#"[{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"2.0","method":"a"},{"jsonrpc":"2.0","method":"a"}]"#;
+        assert!(matches!(
+            Message::parse(three.as_bytes(), 2),
+            Message::Unanswerable(ErrorObject { code: -32600, .. })
+        ));
+    }
+}

@@ -92,3 +92,100 @@ impl<'a> Request<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request object in brief: (method, params, id) of a valid one, or
+    /// (the id it is answered under, the error code) of an invalid one.
+    type Brief = Result<(String, Option<String>, Option<String>), (String, i64)>;
+
+    fn brief(entry: &str) -> Brief {
+        let raw: Box<RawValue> = serde_json::from_str(entry).expect("JSON");
+        match Request::parse(&raw) {
+            Ok(request) => Ok((
+                request.method.into_owned(),
+                request.params.map(|p| p.get().to_owned()),
+                request.id.map(|id| id.as_json().to_owned()),
+            )),
+            Err(invalid) => Err((invalid.id.as_json().to_owned(), invalid.error.code)),
+        }
+    }
+
+    fn valid(method: &str, params: Option<&str>, id: Option<&str>) -> Brief {
+        Ok((method.into(), params.map(Into::into), id.map(Into::into)))
+    }
+
+    #[test]
+    fn requests_and_notifications_of_the_spec() {
+        let cases = [
+            // §4 and §7: positional and named parameters, ids as sent
+            (
+                r#"{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}"#,
+                valid("subtract", Some("[42, 23]"), Some("1")),
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#,
+                valid(
+                    "subtract",
+                    Some(r#"{"subtrahend": 23, "minuend": 42}"#),
+                    Some("3"),
+                ),
+            ),
+            // §4.1: a notification has no id; `"id": null` is not one
+            (
+                r#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#,
+                valid("update", Some("[1,2,3,4,5]"), None),
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "method": "foobar"}"#,
+                valid("foobar", None, None),
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "method": "foobar", "id": null}"#,
+                valid("foobar", None, Some("null")),
+            ),
+            // ids keep every digit and their form
+            (
+                r#"{"jsonrpc": "2.0", "method": "m", "id": 123456789012345678901234567890}"#,
+                valid("m", None, Some("123456789012345678901234567890")),
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "method": "m", "id": "1.0"}"#,
+                valid("m", None, Some("\"1.0\"")),
+            ),
+        ];
+        for (entry, expected) in cases {
+            assert_eq!(brief(entry), expected, "{entry}");
+        }
+    }
+
+    #[test]
+    fn invalid_requests_are_answered_under_their_id_when_it_is_readable() {
+        let cases = [
+            // §7: "method" is not a string, "params" not structured
+            (
+                r#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#,
+                "null",
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "method": "m", "params": "bar", "id": 7}"#,
+                "7",
+            ),
+            (r#"{"jsonrpc": "1.0", "method": "m", "id": "a"}"#, "\"a\""),
+            (r#"{"method": "m", "id": 2}"#, "2"),
+            (
+                r#"{"jsonrpc": "2.0", "method": "m", "id": {"x": 1}}"#,
+                "null",
+            ),
+            (r#"{"jsonrpc": "2.0", "method": "m", "id": [1]}"#, "null"),
+            (r#"{"foo": "boo"}"#, "null"),
+            ("1", "null"),
+            ("\"text\"", "null"),
+        ];
+        for (entry, id) in cases {
+            assert_eq!(brief(entry), Err((id.to_owned(), -32600)), "{entry}");
+        }
+    }
+}
