@@ -53,7 +53,9 @@ mod tests {
     /// What a body parses to, in brief: per entry, its method (a valid
     /// request) or its error code (an invalid one), or the one error code
     /// of an unanswerable body.
-    fn brief(body: &str) -> Result<Vec<Result<String, i64>>, i64> {
+    type Brief = Result<Vec<Result<String, i64>>, i64>;
+
+    fn brief(body: &str) -> Brief {
         let entry = |entry: Result<Request, InvalidRequest>| {
             entry
                 .map(|request| request.method.into_owned())
@@ -68,7 +70,7 @@ mod tests {
 
     #[test]
     fn the_spec_examples_of_section_7() {
-        let cases: &[(&str, Result<Vec<Result<String, i64>>, i64>)] = &[
+        let cases: &[(&str, Brief)] = &[
             // rpc call with invalid JSON
             (
                 r#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
