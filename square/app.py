@@ -29,6 +29,11 @@ METHOD = {
     }],
     "result": {"name": "result", "schema": {"type": "integer"}},
     "errors": [{"code": -32602, "message": "Invalid params: x is not a 64-bit integer, or the result overflows"}],
+    "examples": [{
+        "name": "square(12)",
+        "params": [{"name": "x", "value": 12}],
+        "result": {"name": "result", "value": 144},
+    }],
 }
 
 

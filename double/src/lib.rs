@@ -6,6 +6,7 @@ pub const DOUBLE: IntegerFunction = IntegerFunction {
     name: "double",
     summary: "Doubles x: 2·x.",
     apply: |x| x.checked_mul(2),
+    example: (21, 42),
 };
 
 #[cfg(target_arch = "wasm32")]

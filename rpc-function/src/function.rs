@@ -13,6 +13,10 @@ pub struct IntegerFunction {
     pub summary: &'static str,
     /// `f(x)`, or `None` when the result does not fit in an i64.
     pub apply: fn(i64) -> Option<i64>,
+    /// An argument and its result, `(x, f(x))`: `rpc.discover` shows it as
+    /// the method's example, and the tests call every function with its
+    /// example and expect that result.
+    pub example: (i64, i64),
 }
 
 /// An HTTP answer to an inner request: a status and a JSON body.
@@ -41,6 +45,7 @@ impl IntegerFunction {
     /// The function's OpenRPC method object: what it answers to `GET`, and
     /// what the router's `rpc.discover` lists for it.
     pub fn describe(&self) -> Vec<u8> {
+        let (x, result) = self.example;
         let description = serde_json::json!({
             "name": self.name,
             "summary": self.summary,
@@ -55,7 +60,12 @@ impl IntegerFunction {
                 ]}
             }],
             "result": {"name": "result", "schema": {"type": "integer"}},
-            "errors": [{"code": INVALID_PARAMS, "message": "Invalid params: x is not a 64-bit integer, or the result overflows"}]
+            "errors": [{"code": INVALID_PARAMS, "message": "Invalid params: x is not a 64-bit integer, or the result overflows"}],
+            "examples": [{
+                "name": format!("{}({x})", self.name),
+                "params": [{"name": "x", "value": x}],
+                "result": {"name": "result", "value": result}
+            }]
         });
         description.to_string().into_bytes()
     }
@@ -113,6 +123,7 @@ mod tests {
         name: "negate",
         summary: "Negates x: -x.",
         apply: i64::checked_neg,
+        example: (5, -5),
     };
 
     fn answer(body: &str) -> (u16, String) {
@@ -155,6 +166,20 @@ mod tests {
         assert!(texts[2].contains("must be an integer"));
         assert!(texts[3].contains("missing params"));
         assert_eq!(texts[4], r#"{"result":3}"#);
+    }
+
+    #[test]
+    fn describes_itself_with_its_example() {
+        let description: serde_json::Value = serde_json::from_slice(&NEGATE.describe()).unwrap();
+        assert_eq!(description["name"], "negate");
+        assert_eq!(
+            description["examples"],
+            serde_json::json!([{
+                "name": "negate(5)",
+                "params": [{"name": "x", "value": 5}],
+                "result": {"name": "result", "value": -5}
+            }])
+        );
     }
 
     #[test]

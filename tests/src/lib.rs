@@ -3,6 +3,7 @@
 //! Spin) in a process group of its own, and talking to it over HTTP.
 
 pub mod client;
+pub mod functions;
 pub mod hosted;
 pub mod openrpc;
 pub mod readme;

@@ -1,9 +1,10 @@
 //! The shipped `spin.toml` keeps the app's security shape: the router is
 //! the only public component (its JSON-RPC endpoint and its health check)
 //! and carries this very manifest's registry, every registered function is a
-//! private component with a work budget compiled in, the router may chain
-//! within the app and nowhere else, and nothing of the tests ships. A bad
-//! registry entry fails the router's build, with a message that names it.
+//! private component that calls nothing, with a work budget compiled in, the
+//! router may chain within the app and nowhere else, and nothing of the
+//! tests ships. A bad registry entry fails the router's build, with a
+//! message that names it.
 
 use spin_host::manifest::{Manifest, Route};
 use std::collections::BTreeMap;
@@ -42,49 +43,26 @@ fn only_the_router_has_a_public_route() {
     assert_eq!(public, ["/health", "/rpc/..."]);
 }
 
+/// The registry-driven checks (`harness::functions`), on the shipped app
+/// and on the test-only one.
 #[test]
-fn every_registered_function_is_a_private_component() {
-    let manifest = shipped();
-    let functions = registered_functions();
-    assert!(!functions.is_empty(), "the app registers functions");
-    for component in functions.values() {
-        let trigger = manifest
-            .http_triggers
-            .iter()
-            .find(|t| &t.component == component)
-            .expect("a trigger");
-        assert_eq!(
-            trigger.route,
-            Route::Private { private: true },
-            "{component} is private"
-        );
+fn every_registered_function_is_private_calls_nothing_and_carries_a_work_budget() {
+    harness::build_app();
+    for path in [shipped_path(), harness::faults_manifest_path()] {
         assert!(
-            manifest.components[component]
-                .allowed_outbound_hosts
-                .is_empty(),
-            "{component} calls nothing"
+            harness::registry(&path).functions().next().is_some(),
+            "{} registers functions",
+            path.display()
         );
+        if let Err(problems) = harness::functions::check_manifest(&path) {
+            panic!("{}:\n{problems}", path.display());
+        }
     }
-    assert!(
-        !manifest.components.contains_key("faulty"),
-        "the test-only function never ships"
-    );
 }
 
 #[test]
-fn every_registered_function_carries_a_work_budget() {
-    harness::build_app();
-    let manifest = shipped();
-    for component in registered_functions().values() {
-        let source = &manifest.components[component].source;
-        let wasm = std::fs::read(source)
-            .unwrap_or_else(|error| panic!("{component}: {}: {error}", source.display()));
-        assert!(
-            work_budget::budget_of(&wasm).is_some(),
-            "{component}: {} is not instrumented (its build must run work-budget)",
-            source.display()
-        );
-    }
+fn the_test_only_function_never_ships() {
+    assert!(!shipped().components.contains_key("faulty"));
 }
 
 #[test]

@@ -6,6 +6,7 @@ pub const TRIPLE: IntegerFunction = IntegerFunction {
     name: "triple",
     summary: "Triples x: 3·x.",
     apply: |x| x.checked_mul(3),
+    example: (7, 21),
 };
 
 #[cfg(target_arch = "wasm32")]

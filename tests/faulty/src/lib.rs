@@ -23,6 +23,7 @@ const IDENTITY: IntegerFunction = IntegerFunction {
     name: "faulty",
     summary: "Returns x, or misbehaves on purpose for 1001 to 1006 (test only).",
     apply: Some,
+    example: (41, 41),
 };
 
 #[http_component]

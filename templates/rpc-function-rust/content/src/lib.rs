@@ -9,6 +9,8 @@ const FUNCTION: IntegerFunction = IntegerFunction {
     summary: "{{summary}}",
     // f(x); `None` when the result does not fit in an i64.
     apply: Some,
+    // An argument and its result: rpc.discover shows it, the tests check it.
+    example: (21, 21),
 };
 
 #[http_component]
