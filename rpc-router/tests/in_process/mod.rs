@@ -4,12 +4,14 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+use futures::executor::block_on;
 use rpc_function::IntegerFunction;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::app::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::service::Service;
+use serde_json::{json, Value};
 use std::cell::RefCell;
 
 pub const FUNCTIONS: [IntegerFunction; 2] = [double::DOUBLE, triple::TRIPLE];
@@ -69,4 +71,40 @@ pub fn service() -> Service {
             version: "1".into(),
         },
     }
+}
+
+/// Answers `body` with the service of [`service`] over `transport`: the
+/// status, the body as JSON, and the body as text.
+pub fn call_with(transport: &InProcess, body: &str) -> (u16, Option<Value>, Option<String>) {
+    let reply = block_on(service().answer(body.as_bytes(), transport));
+    let (status, body) = (reply.status(), reply.into_body());
+    let text = body.map(|body| String::from_utf8(body).expect("responses are UTF-8"));
+    let value = text
+        .as_deref()
+        .map(|text| serde_json::from_str(text).expect("responses are JSON"));
+    (status, value, text)
+}
+
+pub fn call(body: &str) -> Value {
+    let (status, value, _) = call_with(&InProcess::default(), body);
+    assert_eq!(status, 200, "{body}");
+    value.expect("a response body")
+}
+
+/// The response with its error message left out (messages are checked apart).
+pub fn without_messages(mut value: Value) -> Value {
+    fn strip(response: &mut Value) {
+        if let Some(error) = response.get_mut("error").and_then(Value::as_object_mut) {
+            error.remove("message");
+        }
+    }
+    match &mut value {
+        Value::Array(responses) => responses.iter_mut().for_each(strip),
+        response => strip(response),
+    }
+    value
+}
+
+pub fn error(code: i64, id: Value) -> Value {
+    json!({"jsonrpc": "2.0", "error": {"code": code}, "id": id})
 }

@@ -1,0 +1,113 @@
+//! `rpc.discover` through the router's core: every deployed method from its
+//! own description, the router's own methods, and method names that differ
+//! from their component ids.
+
+mod in_process;
+
+use futures::executor::block_on;
+use in_process::*;
+use rpc_registry::{Function, MethodRegistry};
+use rpc_router::service::Service;
+use serde_json::{json, Value};
+
+#[test]
+fn discovery_lists_every_deployed_method_from_its_own_description() {
+    let document =
+        call(r#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#)["result"].clone();
+    assert_eq!(document["openrpc"], json!("1.3.2"));
+    assert_eq!(document["info"], json!({"title": "test", "version": "1"}));
+    let names: Vec<&str> = document["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["double", "triple", "echo", "rpc.discover"]);
+    let described: Value = serde_json::from_slice(&FUNCTIONS[0].describe()).unwrap();
+    assert_eq!(
+        document["methods"][0], described,
+        "double as it describes itself"
+    );
+    assert_eq!(document["methods"][0]["params"][0]["name"], json!("x"));
+    assert_eq!(
+        document["methods"][2]["params"][2]["schema"]["properties"]["FunctionName"]["enum"],
+        json!(["double", "triple"])
+    );
+    for params in ["[]", "{}"] {
+        let body = format!(
+            r#"{{"jsonrpc": "2.0", "method": "rpc.discover", "params": {params}, "id": 2}}"#
+        );
+        assert_eq!(call(&body)["result"], document);
+    }
+}
+
+#[test]
+fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves() {
+    let refused = call(r#"{"jsonrpc": "2.0", "method": "rpc.discover", "params": [1], "id": 1}"#);
+    assert_eq!(refused["error"]["code"], json!(-32602));
+    let (status, _, _) = call_with(
+        &InProcess::default(),
+        r#"{"jsonrpc": "2.0", "method": "rpc.discover"}"#,
+    );
+    assert_eq!(status, 204);
+
+    let service = Service {
+        registry: MethodRegistry::new([Function::named("double"), Function::named("quadruple")])
+            .unwrap(),
+        ..service()
+    };
+    let reply = block_on(service.answer(
+        br#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#,
+        &InProcess::default(),
+    ));
+    let document: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
+    let quadruple = &document["result"]["methods"][1];
+    assert_eq!(quadruple["name"], json!("quadruple"));
+    assert!(
+        quadruple["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no self-description"),
+        "{quadruple}"
+    );
+}
+
+#[test]
+fn a_method_name_may_differ_from_its_component_id() {
+    let service = Service {
+        registry: MethodRegistry::new([Function {
+            method: "math.double".into(),
+            component: "double".into(),
+        }])
+        .unwrap(),
+        ..service()
+    };
+    let transport = InProcess::default();
+    let answer = |body: &str| -> Value {
+        let reply = block_on(service.answer(body.as_bytes(), &transport));
+        serde_json::from_slice(&reply.into_body().expect("an answer")).expect("JSON")
+    };
+    let by_method = answer(r#"{"jsonrpc":"2.0","method":"math.double","params":[4],"id":1}"#);
+    assert_eq!(by_method["result"], json!(8));
+    let by_component = answer(r#"{"jsonrpc":"2.0","method":"double","params":[4],"id":1}"#);
+    assert_eq!(by_component["error"]["code"], json!(-32601));
+    let echo = answer(
+        r#"{"jsonrpc":"2.0","method":"echo","params":{"Service Name":"s","Type":"Execution","Execution":{"FunctionName":"math.double","Argument":"5"}},"id":2}"#,
+    );
+    assert_eq!(echo["result"], json!({"Result": 10}));
+    let document = answer(r#"{"jsonrpc":"2.0","method":"rpc.discover","id":3}"#);
+    assert_eq!(
+        document["result"]["methods"][0]["name"],
+        json!("math.double")
+    );
+    assert_eq!(
+        transport
+            .sent
+            .borrow()
+            .iter()
+            .map(|(to, _)| to.as_str())
+            .collect::<Vec<_>>(),
+        ["double", "double"],
+        "calls go to the component"
+    );
+}

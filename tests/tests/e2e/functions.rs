@@ -1,0 +1,156 @@
+//! The functions as deployed: `rpc.discover` lists what the registry holds,
+//! every registered function answers its own examples, and the Python
+//! function speaks the same contract as the Rust ones.
+
+use crate::checks::*;
+use crate::{Case, Servers};
+use harness::{faults_manifest_path, manifest_path};
+use libtest_mimic::Failed;
+use serde_json::{json, Value};
+
+pub const CASES: &[(&str, Case)] = &[
+    (
+        "rpc_discover_describes_what_is_deployed",
+        rpc_discover_describes_what_is_deployed,
+    ),
+    (
+        "every_registered_function_answers_its_own_examples",
+        every_registered_function_answers_its_own_examples,
+    ),
+    (
+        "a_python_function_speaks_the_same_contract",
+        a_python_function_speaks_the_same_contract,
+    ),
+];
+
+fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Failed> {
+    let discover = json!({"jsonrpc": "2.0", "method": "rpc.discover", "id": 1});
+    let document = json_reply(&rpc(&servers.default, &discover))?["result"].clone();
+    expect_eq(document["openrpc"].clone(), json!("1.3.2"), "openrpc")?;
+    expect_eq(
+        document["info"].clone(),
+        json!({"title": "wasm-jsonrpc", "version": "0.1.0"}),
+        "info",
+    )?;
+    let names = |document: &Value| -> Vec<String> {
+        document["methods"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| m["name"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    // The registry's functions, in its order, each describing itself; then
+    // the router's own methods.
+    let registered = registered_methods(&manifest_path());
+    let mut expected = registered.clone();
+    expected.extend(["echo".to_owned(), "rpc.discover".to_owned()]);
+    expect_eq(names(&document), expected, "methods")?;
+    for method in document["methods"].as_array().ok_or("methods")? {
+        check(
+            method["params"].is_array() && method["result"]["name"].is_string(),
+            || format!("a method object: {method}"),
+        )?;
+    }
+    for method in &document["methods"].as_array().ok_or("methods")?[..registered.len()] {
+        let summary = method["summary"].as_str().unwrap_or("");
+        check(
+            !summary.is_empty() && !summary.starts_with("(no self-description"),
+            || format!("{} describes itself: {method}", method["name"]),
+        )?;
+    }
+    let double = document["methods"]
+        .as_array()
+        .and_then(|methods| methods.iter().find(|method| method["name"] == "double"))
+        .ok_or("double is listed")?;
+    expect_eq(
+        double["summary"].clone(),
+        json!("Doubles x: 2·x."),
+        "double describes itself",
+    )?;
+    harness::openrpc::validate(&document)
+        .map_err(|violations| format!("not a valid OpenRPC document:\n{violations}"))?;
+    let mut broken = document.clone();
+    broken["methods"][0]["params"] = json!("x");
+    check(harness::openrpc::validate(&broken).is_err(), || {
+        "the meta-schema check accepts anything".into()
+    })?;
+    // The test-only app lists its extra function too, with no change to the
+    // router, under its registered method name, not its component id.
+    let faults = json_reply(&rpc(&servers.faults, &discover))?["result"].clone();
+    let mut expected = registered_methods(&faults_manifest_path());
+    expected.extend(["echo".to_owned(), "rpc.discover".to_owned()]);
+    check(expected.contains(&"test.faulty".to_owned()), || {
+        format!("the faults app registers faulty as test.faulty: {expected:?}")
+    })?;
+    expect_eq(names(&faults), expected, "the faults app's methods")
+}
+
+/// Each function of each app, called through the router with a call built
+/// from its own `rpc.discover` entry (see `harness::functions`); the
+/// test-only app's `test.faulty` is served by the component `faulty`, so a
+/// method name that differs from its component id is covered too.
+fn every_registered_function_answers_its_own_examples(servers: &Servers) -> Result<(), Failed> {
+    for (manifest, server) in [
+        (manifest_path(), &servers.default),
+        (faults_manifest_path(), &servers.faults),
+    ] {
+        let registry = harness::registry(&manifest);
+        check(registry.functions().next().is_some(), || {
+            format!("{} registers functions", manifest.display())
+        })?;
+        harness::functions::check_served(&manifest, &server.url("/rpc"))?;
+    }
+    let renamed = harness::registry(&faults_manifest_path())
+        .functions()
+        .any(|function| function.method != function.component);
+    check(renamed, || {
+        "the test-only app registers a method under another name than its component".into()
+    })
+}
+
+/// The JSON-RPC methods of the functions registered in a manifest.
+fn registered_methods(manifest: &std::path::Path) -> Vec<String> {
+    harness::registry(manifest)
+        .functions()
+        .map(|function| function.method.clone())
+        .collect()
+}
+
+/// `square` is written in Python: the same argument rules, errors, list
+/// form, `echo` and self-description as the Rust functions.
+fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.default;
+    let batch = json!([
+        call("square", json!([3037000499_i64]), json!(0)),
+        call("square", json!([3037000500_i64]), json!(1)),
+        call("square", json!([1.5]), json!(2)),
+        call("square", json!(["ten"]), json!(3)),
+        call("square", json!({"x": 2, "y": 3}), json!(4)),
+        call("square", json!([9223372036854775808_u64]), json!(5)),
+        call("double", json!([4]), json!(6)),
+    ]);
+    let reply = json_reply(&rpc(server, &batch))?;
+    let outcomes: Vec<Value> = responses(&reply)?.iter().map(outcome).collect();
+    let expected = [
+        json!(9223372030926249001_i64),
+        json!(-32602),
+        json!(-32602),
+        json!(-32602),
+        json!(-32602),
+        json!(-32602),
+        json!(8),
+    ];
+    expect_eq(outcomes, expected.to_vec(), "square in a batch")?;
+    let overflow = error_message(&reply[1]);
+    check(overflow.contains("overflows"), || overflow.clone())?;
+    let fraction = error_message(&reply[2]);
+    check(fraction.contains("must be an integer"), || fraction.clone())?;
+    let echo = json!({"jsonrpc": "2.0", "method": "echo", "id": 1,
+        "params": {"Service Name": "wasm", "Type": "Execution", "Execution": {"FunctionName": "square", "Argument": "10"}}});
+    expect_eq(
+        json_reply(&rpc(server, &echo))?["result"].clone(),
+        json!({"Result": 100}),
+        "echo of square",
+    )
+}

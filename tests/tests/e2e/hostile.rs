@@ -1,0 +1,105 @@
+//! Hostile input and the limits: each refused with a clear JSON-RPC error
+//! that names the limit, and the next request served.
+
+use crate::checks::*;
+use crate::{Case, Servers};
+use harness::client::post;
+use harness::client::post_large;
+use libtest_mimic::Failed;
+use serde_json::{json, Value};
+
+pub const CASES: &[(&str, Case)] = &[
+    (
+        "hostile_input_then_normal_service",
+        hostile_input_then_normal_service,
+    ),
+    (
+        "limits_from_variables_are_enforced_and_named",
+        limits_from_variables_are_enforced_and_named,
+    ),
+];
+
+fn hostile_input_then_normal_service(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.default;
+    // A body of several MiB: refused at the limit (1 MiB), with a JSON-RPC error.
+    let huge = format!(
+        r#"{{"jsonrpc":"2.0","method":"double","params":["{}"],"id":1}}"#,
+        "9".repeat(5 << 20)
+    );
+    let answer = post_large(server.address, "/rpc", huge.into_bytes());
+    expect_eq(answer.status, 413, "a 5 MiB body")?;
+    check(
+        error_message(&answer.json()).contains("max_request_bytes"),
+        || answer.text(),
+    )?;
+    still_serving(server)?;
+
+    // Deep nesting: unterminated, as a batch member, and inside params.
+    let deep = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let reply = json_reply(&post(&server.url("/rpc"), "[".repeat(200_000)))?;
+    expect_eq(error_code(&reply), Some(-32700), "200 000 unterminated `[`")?;
+    let reply = json_reply(&post(&server.url("/rpc"), deep(200_000)))?;
+    expect_eq(
+        reply[0]["error"]["code"].as_i64(),
+        Some(-32600),
+        "a batch of one array nested 200 000 deep",
+    )?;
+    let nested_params = format!(
+        r#"{{"jsonrpc":"2.0","method":"double","params":[{}],"id":1}}"#,
+        deep(100_000)
+    );
+    let reply = json_reply(&post(&server.url("/rpc"), nested_params))?;
+    expect_eq(error_code(&reply), Some(-32602), "x nested 100 000 deep")?;
+    still_serving(server)?;
+
+    // Invalid UTF-8.
+    let reply = json_reply(&post(
+        &server.url("/rpc"),
+        b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\",\"id\":1}",
+    ))?;
+    expect_eq(error_code(&reply), Some(-32700), "invalid UTF-8")?;
+
+    // A batch of 100 000 calls: refused whole, the limit named.
+    let one = call("double", json!([1]), json!(1)).to_string();
+    let batch = format!("[{}]", vec![one.as_str(); 100_000].join(","));
+    let answer = post_large(server.address, "/rpc", batch.into_bytes());
+    check(answer.status == 413 || answer.status == 200, || {
+        format!("status {}", answer.status)
+    })?;
+    let reply = answer.json();
+    check(
+        error_code(&reply) == Some(-32600) && error_message(&reply).contains("max_"),
+        || format!("a batch of 100 000: {reply}"),
+    )?;
+    still_serving(server)
+}
+
+fn limits_from_variables_are_enforced_and_named(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.small_limits;
+    let batch: Vec<Value> = (0..4)
+        .map(|i| call("double", json!([i]), json!(i)))
+        .collect();
+    let reply = json_reply(&rpc(server, &Value::Array(batch.clone())))?;
+    expect_eq(
+        error_code(&reply),
+        Some(-32600),
+        "a batch of 4 over a limit of 3",
+    )?;
+    check(error_message(&reply).contains("max_batch_calls"), || {
+        error_message(&reply)
+    })?;
+    let reply = json_reply(&rpc(server, &Value::Array(batch[..3].to_vec())))?;
+    expect_eq(reply.as_array().map(Vec::len), Some(3), "a batch of 3")?;
+
+    let padded = format!(
+        r#"{{"jsonrpc":"2.0","method":"double","params":[1],"id":"{}"}}"#,
+        "p".repeat(3000)
+    );
+    let answer = post_large(server.address, "/rpc", padded.into_bytes());
+    expect_eq(answer.status, 413, "a body over 2000 bytes")?;
+    check(
+        error_message(&answer.json()).contains("max_request_bytes"),
+        || answer.text(),
+    )?;
+    still_serving(server)
+}

@@ -1,0 +1,89 @@
+//! The HTTP face of the app: every path under `/rpc` is the endpoint, only
+//! POST is, functions have no public route, and `/health` answers by itself.
+
+use crate::checks::*;
+use crate::{Case, Servers};
+use harness::client::{post, request};
+use libtest_mimic::Failed;
+use serde_json::json;
+
+pub const CASES: &[(&str, Case)] = &[
+    (
+        "every_path_under_rpc_is_the_endpoint",
+        every_path_under_rpc_is_the_endpoint,
+    ),
+    ("other_http_methods_get_405", other_http_methods_get_405),
+    (
+        "functions_have_no_public_route",
+        functions_have_no_public_route,
+    ),
+    (
+        "the_health_route_answers_without_a_function",
+        the_health_route_answers_without_a_function,
+    ),
+];
+
+fn every_path_under_rpc_is_the_endpoint(servers: &Servers) -> Result<(), Failed> {
+    for path in ["/rpc", "/rpc/", "/rpc/1", "/rpc/any/depth?query=1"] {
+        let reply = json_reply(&post(
+            &servers.default.url(path),
+            call("double", json!([2]), json!(1)).to_string(),
+        ))?;
+        expect_eq(reply["result"].clone(), json!(4), path)?;
+    }
+    Ok(())
+}
+
+fn other_http_methods_get_405(servers: &Servers) -> Result<(), Failed> {
+    for method in ["GET", "PUT", "DELETE", "PATCH"] {
+        let answer = request(method, &servers.default.url("/rpc"));
+        expect_eq(answer.status, 405, method)?;
+        expect_eq(answer.header("allow"), Some("POST"), "Allow")?;
+        let body = answer.json();
+        expect_eq(
+            body["jsonrpc"].clone(),
+            json!("2.0"),
+            "a JSON-RPC error body",
+        )?;
+        expect_eq(error_code(&body), Some(-32600), "code")?;
+    }
+    Ok(())
+}
+
+fn functions_have_no_public_route(servers: &Servers) -> Result<(), Failed> {
+    for path in [
+        "/",
+        "/double",
+        "/triple",
+        "/rpc-router",
+        "/double/rpc",
+        "/rpcx",
+    ] {
+        let answer = post(
+            &servers.default.url(path),
+            call("double", json!([1]), json!(1)).to_string(),
+        );
+        expect_eq(answer.status, 404, path)?;
+    }
+    Ok(())
+}
+
+fn the_health_route_answers_without_a_function(servers: &Servers) -> Result<(), Failed> {
+    let answer = request("GET", &servers.default.url("/health"));
+    expect_eq(answer.status, 200, "GET /health")?;
+    expect_eq(
+        answer.header("content-type"),
+        Some("application/json"),
+        "content type",
+    )?;
+    let body = answer.json();
+    expect_eq(body["status"].clone(), json!("ok"), "status")?;
+    check(
+        body["name"].is_string() && body["version"].is_string(),
+        || format!("the app's name and version: {body}"),
+    )?;
+    let answer = post(&servers.default.url("/health"), "{}");
+    expect_eq(answer.status, 405, "POST /health")?;
+    expect_eq(answer.header("allow"), Some("GET"), "Allow")?;
+    still_serving(&servers.default)
+}

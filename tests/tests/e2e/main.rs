@@ -1,0 +1,102 @@
+//! The black-box e2e suite: the app's real components, built with the build
+//! commands of `spin.toml`, served by a real runtime, called over HTTP.
+//!
+//! Every case runs against the project's host and, when a `spin` binary is
+//! on PATH or named by `SPIN_BIN`, against real `spin up` too; nothing here
+//! knows which runtime it talks to. One module per concern, each with its
+//! `CASES`: the wire contract (`contract`), the HTTP face (`http`), hostile
+//! input and limits (`hostile`), faults of a function (`faults`), the
+//! README's examples (`readme`), clients (`clients`), and the deployed
+//! functions and their discovery (`functions`).
+
+mod checks;
+mod clients;
+mod contract;
+mod faults;
+mod functions;
+mod hostile;
+mod http;
+mod readme;
+
+use harness::{build_app, faults_manifest_path, manifest_path, Runtime, Server};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::sync::Arc;
+
+/// The servers one runtime provides for the cases.
+pub struct Servers {
+    /// The app as shipped.
+    pub default: Server,
+    /// The app with small limits, set through `SPIN_VARIABLE_*`.
+    pub small_limits: Server,
+    /// The test-only app with `faulty`, a function that misbehaves on purpose.
+    pub faults: Server,
+}
+
+pub type Case = fn(&Servers) -> Result<(), Failed>;
+
+fn main() {
+    let arguments = Arguments::from_args();
+    build_app();
+    let runtimes = Runtime::available();
+    let mut trials = Vec::new();
+    let mut all_servers = Vec::new();
+    for runtime in &runtimes {
+        let servers = Arc::new(Servers {
+            default: Server::start(runtime, &manifest_path(), &[]),
+            small_limits: Server::start(
+                runtime,
+                &manifest_path(),
+                &[
+                    ("SPIN_VARIABLE_MAX_BATCH_CALLS", "3"),
+                    ("SPIN_VARIABLE_MAX_REQUEST_BYTES", "2000"),
+                ],
+            ),
+            faults: Server::start(runtime, &faults_manifest_path(), &[]),
+        });
+        let cases = [
+            contract::CASES,
+            http::CASES,
+            hostile::CASES,
+            faults::CASES,
+            readme::CASES,
+            clients::CASES,
+            functions::CASES,
+        ];
+        for &(name, case) in cases.into_iter().flatten() {
+            let servers = servers.clone();
+            trials.push(Trial::test(
+                format!("{}::{name}", runtime.name()),
+                move || case(&servers),
+            ));
+        }
+        all_servers.push(servers);
+    }
+    if runtimes.len() == 1 {
+        trials.push(
+            Trial::test("spin::skipped_no_spin_binary_on_path", || Ok(())).with_ignored_flag(true),
+        );
+    }
+    let conclusion = libtest_mimic::run(&arguments, trials);
+    let mut left_running = Vec::new();
+    for servers in all_servers {
+        let Ok(Servers {
+            mut default,
+            mut small_limits,
+            mut faults,
+        }) = Arc::try_unwrap(servers)
+        else {
+            unreachable!("every trial has ended");
+        };
+        for server in [&mut default, &mut small_limits, &mut faults] {
+            left_running.extend(server.stop().err());
+        }
+    }
+    if !left_running.is_empty() {
+        eprintln!(
+            "FAILED: servers outlived the suite:\n{}",
+            left_running.join("\n")
+        );
+        std::process::exit(1);
+    }
+    conclusion.exit();
+}
