@@ -1,4 +1,22 @@
-//! The README's curl examples, read from the README itself.
+//! The examples of the README and of `docs/`, read from the documents themselves.
+
+use std::path::PathBuf;
+
+/// The README and every Markdown file of `docs/`.
+pub fn documents() -> Vec<PathBuf> {
+    let root = crate::repo_root();
+    let mut documents = vec![root.join("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    docs.sort();
+    documents.extend(docs);
+    documents
+}
 
 /// One example: a `curl` command and the output the README shows for it.
 #[derive(Debug)]
