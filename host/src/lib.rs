@@ -1,5 +1,7 @@
-//! A Spin-compatible host for this app's tests and local runs, on the engine
-//! Spin embeds (wasmtime 44 with wasmtime-wasi-http, WASI 0.2).
+//! A Spin-compatible host for this app, on the engine Spin embeds (wasmtime
+//! 44 with wasmtime-wasi-http, WASI 0.2): `cargo up` serves the app with it
+//! where there is no `spin`, and the suites run the app on it (and on real
+//! Spin when there is one).
 //!
 //! It reads the app's real `spin.toml` and does what Spin's HTTP trigger
 //! does for what this app uses, one concern per module:

@@ -155,3 +155,77 @@ impl Manifest {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "app"
+[[trigger.http]]
+route = "/rpc/..."
+component = "router"
+[[trigger.http]]
+route = { private = true }
+component = "function"
+[component.router]
+source = "router.wasm"
+allowed_outbound_hosts = ["http://*.spin.internal"]
+[component.function]
+source = "function.wasm"
+[component.function.tool.rpc-router]
+method = "f"
+"#;
+
+    #[test]
+    fn reads_triggers_and_components_with_sources_beside_the_manifest() {
+        let manifest = Manifest::parse(APP, PathBuf::from("/app")).unwrap();
+        let routes: Vec<(&Route, &str)> = manifest
+            .http_triggers
+            .iter()
+            .map(|trigger| (&trigger.route, trigger.component.as_str()))
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                (&Route::Path("/rpc/...".into()), "router"),
+                (&Route::Private { private: true }, "function"),
+            ]
+        );
+        assert_eq!(
+            manifest.components["function"].source,
+            PathBuf::from("/app/function.wasm")
+        );
+        assert!(manifest.components["function"]
+            .tool
+            .contains_key("rpc-router"));
+    }
+
+    #[test]
+    fn refuses_what_this_host_does_not_implement() {
+        for (change, complaint) in [
+            ("spin_manifest_version = 2", "spin_manifest_version = 1"),
+            (
+                "source = \"router.wasm\"",
+                "source = \"router.wasm\"\nkey_value_stores = [\"default\"]",
+            ),
+            (
+                "component = \"router\"",
+                "component = \"router\"\nexecutor = { type = \"wagi\" }",
+            ),
+            ("component = \"router\"", "component = \"missing\""),
+            (
+                "[[trigger.http]]\nroute = \"/rpc/...\"",
+                "[[trigger.redis]]\nchannel = \"c\"",
+            ),
+        ] {
+            let text = APP.replacen(change, complaint, 1);
+            assert!(
+                Manifest::parse(&text, PathBuf::from("/app")).is_err(),
+                "accepted: {complaint}"
+            );
+        }
+    }
+}
