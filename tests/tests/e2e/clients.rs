@@ -7,10 +7,7 @@ use harness::client::post;
 use libtest_mimic::Failed;
 use serde_json::json;
 
-pub const CASES: &[(&str, Case)] = &[
-    ("seed_echo_calls_on_rpc_1", seed_echo_calls_on_rpc_1),
-    ("jsonrpsee_client_interop", jsonrpsee_client_interop),
-];
+pub const CASES: &[(&str, Case)] = cases![seed_echo_calls_on_rpc_1, jsonrpsee_client_interop,];
 
 fn seed_echo_calls_on_rpc_1(servers: &Servers) -> Result<(), Failed> {
     for (function, result) in [("double", 20), ("triple", 30)] {

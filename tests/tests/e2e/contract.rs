@@ -10,32 +10,14 @@ use harness::client::post;
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
 
-pub const CASES: &[(&str, Case)] = &[
-    (
-        "single_call_by_position_and_by_name",
-        single_call_by_position_and_by_name,
-    ),
-    (
-        "notifications_get_204_and_no_body",
-        notifications_get_204_and_no_body,
-    ),
-    (
-        "batch_keeps_order_with_invalid_members_and_notifications",
-        batch_keeps_order_with_invalid_members_and_notifications,
-    ),
-    (
-        "batch_of_100_mixed_calls_is_exact",
-        batch_of_100_mixed_calls_is_exact,
-    ),
-    ("ids_come_back_byte_exact", ids_come_back_byte_exact),
-    (
-        "invalid_params_and_overflow_say_which",
-        invalid_params_and_overflow_say_which,
-    ),
-    (
-        "method_names_reach_only_registered_functions",
-        method_names_reach_only_registered_functions,
-    ),
+pub const CASES: &[(&str, Case)] = cases![
+    single_call_by_position_and_by_name,
+    notifications_get_204_and_no_body,
+    batch_keeps_order_with_invalid_members_and_notifications,
+    batch_of_100_mixed_calls_is_exact,
+    ids_come_back_byte_exact,
+    invalid_params_and_overflow_say_which,
+    method_names_reach_only_registered_functions,
 ];
 
 fn single_call_by_position_and_by_name(servers: &Servers) -> Result<(), Failed> {

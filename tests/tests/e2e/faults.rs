@@ -13,19 +13,10 @@ use std::time::{Duration, Instant};
 /// The test-only app's method for the component `faulty`.
 const FAULTY: &str = "test.faulty";
 
-pub const CASES: &[(&str, Case)] = &[
-    (
-        "each_fault_of_a_function_gives_its_documented_error",
-        each_fault_of_a_function_gives_its_documented_error,
-    ),
-    (
-        "a_fault_in_a_batch_fails_only_its_own_calls",
-        a_fault_in_a_batch_fails_only_its_own_calls,
-    ),
-    (
-        "loops_on_every_core_leave_the_app_serving",
-        loops_on_every_core_leave_the_app_serving,
-    ),
+pub const CASES: &[(&str, Case)] = cases![
+    each_fault_of_a_function_gives_its_documented_error,
+    a_fault_in_a_batch_fails_only_its_own_calls,
+    loops_on_every_core_leave_the_app_serving,
 ];
 
 /// `faulty` misbehaves for these arguments (see tests/faulty/src/lib.rs):

@@ -8,19 +8,10 @@ use harness::{faults_manifest_path, manifest_path};
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
 
-pub const CASES: &[(&str, Case)] = &[
-    (
-        "rpc_discover_describes_what_is_deployed",
-        rpc_discover_describes_what_is_deployed,
-    ),
-    (
-        "every_registered_function_answers_its_own_examples",
-        every_registered_function_answers_its_own_examples,
-    ),
-    (
-        "a_python_function_speaks_the_same_contract",
-        a_python_function_speaks_the_same_contract,
-    ),
+pub const CASES: &[(&str, Case)] = cases![
+    rpc_discover_describes_what_is_deployed,
+    every_registered_function_answers_its_own_examples,
+    a_python_function_speaks_the_same_contract,
 ];
 
 fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Failed> {

@@ -8,15 +8,9 @@ use harness::client::post_large;
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
 
-pub const CASES: &[(&str, Case)] = &[
-    (
-        "hostile_input_then_normal_service",
-        hostile_input_then_normal_service,
-    ),
-    (
-        "limits_from_variables_are_enforced_and_named",
-        limits_from_variables_are_enforced_and_named,
-    ),
+pub const CASES: &[(&str, Case)] = cases![
+    hostile_input_then_normal_service,
+    limits_from_variables_are_enforced_and_named,
 ];
 
 fn hostile_input_then_normal_service(servers: &Servers) -> Result<(), Failed> {

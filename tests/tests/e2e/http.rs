@@ -7,20 +7,11 @@ use harness::client::{post, request};
 use libtest_mimic::Failed;
 use serde_json::json;
 
-pub const CASES: &[(&str, Case)] = &[
-    (
-        "every_path_under_rpc_is_the_endpoint",
-        every_path_under_rpc_is_the_endpoint,
-    ),
-    ("other_http_methods_get_405", other_http_methods_get_405),
-    (
-        "functions_have_no_public_route",
-        functions_have_no_public_route,
-    ),
-    (
-        "the_health_route_answers_without_a_function",
-        the_health_route_answers_without_a_function,
-    ),
+pub const CASES: &[(&str, Case)] = cases![
+    every_path_under_rpc_is_the_endpoint,
+    other_http_methods_get_405,
+    functions_have_no_public_route,
+    the_health_route_answers_without_a_function,
 ];
 
 fn every_path_under_rpc_is_the_endpoint(servers: &Servers) -> Result<(), Failed> {

@@ -9,6 +9,13 @@
 //! README's examples (`readme`), clients (`clients`), and the deployed
 //! functions and their discovery (`functions`).
 
+/// A module's cases, each named after its function.
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => {
+        &[$((stringify!($case), $case as $crate::Case)),*]
+    };
+}
+
 mod checks;
 mod clients;
 mod contract;

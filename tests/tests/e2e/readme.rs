@@ -7,15 +7,9 @@ use harness::client::{post, request};
 use harness::repo_root;
 use libtest_mimic::Failed;
 
-pub const CASES: &[(&str, Case)] = &[
-    (
-        "readme_curl_examples_answer_as_documented",
-        readme_curl_examples_answer_as_documented,
-    ),
-    (
-        "readme_python_example_prints_what_it_promises",
-        readme_python_example_prints_what_it_promises,
-    ),
+pub const CASES: &[(&str, Case)] = cases![
+    readme_curl_examples_answer_as_documented,
+    readme_python_example_prints_what_it_promises,
 ];
 
 /// Each `curl` line of the code blocks of the README and of `docs/*.md` is
