@@ -1,14 +1,13 @@
-//! The Spin glue: an [`IntegerFunction`] as an HTTP component.
+//! The Spin glue: a function as an HTTP component.
 
-use crate::function::Answer;
-use crate::IntegerFunction;
+use crate::function::{answer, Answer, Callable};
 use spin_sdk::http::{Method, Request, Response};
 
 /// Serves one inner request: `POST` with an inner body calls the function,
 /// `GET` describes it; any other method is 405.
-pub fn serve(function: &IntegerFunction, request: Request) -> Response {
+pub fn serve(function: &(impl Callable + ?Sized), request: Request) -> Response {
     let answer = match request.method() {
-        Method::Post => function.answer(request.body()),
+        Method::Post => answer(function, request.body()),
         Method::Get => Answer {
             status: 200,
             body: function.describe(),

@@ -1,22 +1,279 @@
-//! An integer function (`x ↦ f(x)`) and how it answers the inner format.
+//! A function of any signature, and how it answers the inner format.
+//!
+//! The author writes plain Rust: a params struct, a result type, and the
+//! function. The params come by position or by name ([`crate::params`]);
+//! the result is anything serde can write; a failure is an [`Error`] with a
+//! code of the function's own. The self-description `rpc.discover` lists is
+//! generated from the types: JSON Schemas of each param and of the result,
+//! the params struct's doc comment as the summary, the declared errors, and
+//! an example call.
 
-use crate::argument::read_x;
 use crate::code::{INVALID_PARAMS, INVALID_REQUEST};
 use crate::inner::{InnerError, InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
+use crate::params;
+use schemars::generate::SchemaSettings;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
-/// A function of one 64-bit integer, such as `double`.
-pub struct IntegerFunction {
-    /// The method name, which is also the component id in `spin.toml`.
+/// A function from a params struct `P` to a result `R`.
+pub struct Function<P, R> {
+    /// The method name it describes itself with (the router lists it under
+    /// its registered name).
     pub name: &'static str,
-    /// One line for `rpc.discover`: what the function computes.
-    pub summary: &'static str,
-    /// `f(x)`, or `None` when the result does not fit in an i64.
-    pub apply: fn(i64) -> Option<i64>,
-    /// An argument and its result, `(x, f(x))`: `rpc.discover` shows it as
-    /// the method's example, and the tests call every function with its
-    /// example and expect that result.
-    pub example: (i64, i64),
+    /// The function itself.
+    pub apply: fn(P) -> Result<R, Error>,
+    /// The errors of its own it may answer, `(code, meaning)`, for
+    /// `rpc.discover` (invalid params, `-32602`, go without saying).
+    pub errors: &'static [(i64, &'static str)],
+    /// A call and its result: `rpc.discover` shows it, and the tests make
+    /// that call through the router and expect that result.
+    pub example: fn() -> (P, R),
+}
+
+/// A failure a function answers with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    /// Outside `-32768..=-32000`, which JSON-RPC reserves (a function may
+    /// answer [`Error::invalid_params`] itself).
+    pub code: i64,
+    pub message: String,
+    /// Anything more the client may use.
+    pub data: Option<Value>,
+}
+
+impl Error {
+    pub fn new(code: i64, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    /// JSON-RPC `Invalid params`, for params that are well formed but wrong.
+    pub fn invalid_params(message: impl Into<String>) -> Self {
+        Self::new(INVALID_PARAMS, message)
+    }
+
+    /// The same error, with `data`.
+    pub fn with_data(self, data: impl Serialize) -> Self {
+        Error {
+            data: serde_json::to_value(data).ok(),
+            ..self
+        }
+    }
+}
+
+/// What the Spin glue needs of a function: to call it with the params of
+/// one call, and its description.
+pub trait Callable {
+    /// The outcome of one call with the given params.
+    fn call(&self, params: Option<&RawValue>) -> Outcome;
+
+    /// Its OpenRPC method object: what it answers to `GET`, and what the
+    /// router's `rpc.discover` lists for it.
+    fn describe(&self) -> Vec<u8>;
+}
+
+impl<P, R> Callable for Function<P, R>
+where
+    P: DeserializeOwned + Serialize + JsonSchema,
+    R: Serialize + JsonSchema,
+{
+    fn call(&self, params: Option<&RawValue>) -> Outcome {
+        call_with(params, self.apply)
+    }
+
+    fn describe(&self) -> Vec<u8> {
+        describe(self.name, None, self.errors, (self.example)())
+    }
+}
+
+/// Reads the params into `P`, applies `apply`, and writes the outcome.
+pub fn call_with<P: DeserializeOwned, R: Serialize>(
+    params: Option<&RawValue>,
+    apply: impl FnOnce(P) -> Result<R, Error>,
+) -> Outcome {
+    let result = params::read(params)
+        .map_err(Error::invalid_params)
+        .and_then(apply)
+        .and_then(|result| {
+            serde_json::value::to_raw_value(&result)
+                .map_err(|error| Error::new(crate::code::INTERNAL_ERROR, error.to_string()))
+        });
+    match result {
+        Ok(result) => Outcome::Result(result),
+        Err(Error {
+            code,
+            message,
+            data,
+        }) => Outcome::Error(InnerError {
+            code,
+            message,
+            data: data.and_then(|data| serde_json::value::to_raw_value(&data).ok()),
+        }),
+    }
+}
+
+/// The OpenRPC method object of a function from `P` to `R`; its summary is
+/// `summary`, or else the doc comment of `P`.
+pub fn describe<P, R>(
+    name: &str,
+    summary: Option<&str>,
+    errors: &[(i64, &str)],
+    example: (P, R),
+) -> Vec<u8>
+where
+    P: DeserializeOwned + Serialize + JsonSchema,
+    R: Serialize + JsonSchema,
+{
+    let (example_params, example_result) = example;
+    let method = method_object(
+        name,
+        summary,
+        errors,
+        params::names::<P>(),
+        schema_of::<P>(),
+        schema_of::<R>(),
+        serde_json::to_value(example_params).unwrap_or_default(),
+        serde_json::to_value(example_result).unwrap_or_default(),
+    );
+    serde_json::to_vec(&method).unwrap_or_default()
+}
+
+/// An OpenRPC method object, as `rpc.discover` lists it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MethodObject<'a> {
+    name: &'a str,
+    summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    param_structure: &'static str,
+    params: Vec<ContentDescriptor<'a>>,
+    result: ContentDescriptor<'a>,
+    errors: Vec<ErrorDescription<'a>>,
+    examples: [Example<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct ContentDescriptor<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required: Option<bool>,
+    schema: Value,
+}
+
+#[derive(Serialize)]
+struct ErrorDescription<'a> {
+    code: i64,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Example<'a> {
+    name: String,
+    params: Vec<ExampleValue<'a>>,
+    result: ExampleValue<'a>,
+}
+
+#[derive(Serialize)]
+struct ExampleValue<'a> {
+    name: &'a str,
+    value: Value,
+}
+
+/// The method object from the types' schemas and the example's values: not
+/// generic, so written once in a component however many types it has.
+#[allow(clippy::too_many_arguments)]
+fn method_object<'a>(
+    name: &'a str,
+    summary: Option<&'a str>,
+    errors: &[(i64, &'a str)],
+    names: &[&'a str],
+    mut params: Value,
+    result: Value,
+    mut example_params: Value,
+    example_result: Value,
+) -> MethodObject<'a> {
+    let required: Vec<String> = match params.get_mut("required").map(Value::take) {
+        Some(Value::Array(required)) => required
+            .into_iter()
+            .filter_map(|name| name.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut properties = match params.get_mut("properties").map(Value::take) {
+        Some(Value::Object(properties)) => properties,
+        _ => Map::new(),
+    };
+    // The params struct's doc comment: its first paragraph is the summary.
+    let doc = params["description"].as_str().unwrap_or(name);
+    let (summary, description) = match (summary, doc.split_once("\n\n")) {
+        (Some(summary), _) => (summary, None),
+        (None, Some((summary, description))) => (summary, Some(description)),
+        (None, None) => (doc, None),
+    };
+    let (summary, description) = (summary.to_owned(), description.map(str::to_owned));
+    MethodObject {
+        name,
+        summary,
+        description,
+        param_structure: "either",
+        params: names
+            .iter()
+            .map(|name| ContentDescriptor {
+                name,
+                required: Some(required.iter().any(|r| r == name)),
+                schema: properties.remove(*name).unwrap_or_default(),
+            })
+            .collect(),
+        result: ContentDescriptor {
+            name: "result",
+            required: None,
+            schema: result,
+        },
+        errors: std::iter::once((INVALID_PARAMS, INVALID_PARAMS_MEANING))
+            .chain(errors.iter().copied())
+            .map(|(code, message)| ErrorDescription { code, message })
+            .collect(),
+        examples: [Example {
+            name: format!("{name} example"),
+            params: names
+                .iter()
+                .map(|name| ExampleValue {
+                    name,
+                    value: example_params
+                        .get_mut(*name)
+                        .map(Value::take)
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            result: ExampleValue {
+                name: "result",
+                value: example_result,
+            },
+        }],
+    }
+}
+
+const INVALID_PARAMS_MEANING: &str =
+    "Invalid params: a param is missing, unexpected or of the wrong type";
+
+/// A type's JSON Schema, with every subschema inlined: a `$ref` could not
+/// resolve inside the OpenRPC document the schema ends up in.
+fn schema_of<T: JsonSchema>() -> Value {
+    let generator = SchemaSettings::default()
+        .with(|settings| settings.inline_subschemas = true)
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<T>().to_value();
+    if let Some(schema) = schema.as_object_mut() {
+        schema.remove("$schema");
+    }
+    schema
 }
 
 /// An HTTP answer to an inner request: a status and a JSON body.
@@ -26,174 +283,160 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-impl IntegerFunction {
-    /// The outcome of one call with the given params.
-    pub fn call(&self, params: Option<&RawValue>) -> Outcome {
-        let x = match read_x(params) {
-            Ok(x) => x,
-            Err(error) => return invalid_params(error.to_string()),
-        };
-        match (self.apply)(x) {
-            Some(y) => Outcome::Result(integer(y)),
-            None => invalid_params(format!(
-                "{}({x}) overflows a 64-bit signed integer",
-                self.name
-            )),
+/// Answers an inner request body, in whichever form it came.
+pub fn answer(function: &(impl Callable + ?Sized), body: &[u8]) -> Answer {
+    let answer = match InnerRequest::parse(body) {
+        Ok(InnerRequest::Single(SingleCall { params })) => {
+            serde_json::to_vec(&function.call(params))
         }
-    }
-
-    /// The function's OpenRPC method object: what it answers to `GET`, and
-    /// what the router's `rpc.discover` lists for it.
-    pub fn describe(&self) -> Vec<u8> {
-        let (x, result) = self.example;
-        let description = serde_json::json!({
-            "name": self.name,
-            "summary": self.summary,
-            "paramStructure": "either",
-            "params": [{
-                "name": "x",
-                "required": true,
-                "description": "A 64-bit signed integer, as a JSON integer or a decimal string.",
-                "schema": {"oneOf": [
-                    {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
-                    {"type": "string", "pattern": "^-?[0-9]+$"}
-                ]}
-            }],
-            "result": {"name": "result", "schema": {"type": "integer"}},
-            "errors": [{"code": INVALID_PARAMS, "message": "Invalid params: x is not a 64-bit integer, or the result overflows"}],
-            "examples": [{
-                "name": format!("{}({x})", self.name),
-                "params": [{"name": "x", "value": x}],
-                "result": {"name": "result", "value": result}
-            }]
-        });
-        description.to_string().into_bytes()
-    }
-
-    /// Answers an inner request body, in whichever form it came.
-    pub fn answer(&self, body: &[u8]) -> Answer {
-        let answer = match InnerRequest::parse(body) {
-            Ok(InnerRequest::Single(SingleCall { params })) => {
-                serde_json::to_vec(&self.call(params))
-            }
-            Ok(InnerRequest::List(ListCall { calls })) => serde_json::to_vec(&OutcomeList {
-                outcomes: calls.into_iter().map(|params| self.call(params)).collect(),
-            }),
-            Err(error) => {
-                let refusal = Outcome::Error(InnerError {
-                    code: INVALID_REQUEST,
-                    message: format!("not an inner request: {error}"),
-                });
-                return Answer {
-                    status: 400,
-                    body: to_json(&refusal),
-                };
-            }
-        };
-        match answer {
-            Ok(body) => Answer { status: 200, body },
-            Err(error) => Answer {
-                status: 500,
-                body: format!("could not encode the answer: {error}").into_bytes(),
-            },
+        Ok(InnerRequest::List(ListCall { calls })) => serde_json::to_vec(&OutcomeList {
+            outcomes: calls
+                .into_iter()
+                .map(|params| function.call(params))
+                .collect(),
+        }),
+        Err(error) => {
+            let refusal = Outcome::Error(InnerError {
+                code: INVALID_REQUEST,
+                message: format!("not an inner request: {error}"),
+                data: None,
+            });
+            return Answer {
+                status: 400,
+                body: serde_json::to_vec(&refusal).unwrap_or_default(),
+            };
         }
+    };
+    match answer {
+        Ok(body) => Answer { status: 200, body },
+        Err(error) => Answer {
+            status: 500,
+            body: format!("could not encode the answer: {error}").into_bytes(),
+        },
     }
-}
-
-fn invalid_params(message: String) -> Outcome {
-    Outcome::Error(InnerError {
-        code: INVALID_PARAMS,
-        message,
-    })
-}
-
-fn integer(value: i64) -> Box<RawValue> {
-    RawValue::from_string(value.to_string()).expect("an integer is valid JSON")
-}
-
-fn to_json(outcome: &Outcome) -> Vec<u8> {
-    serde_json::to_vec(outcome).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
 
-    const NEGATE: IntegerFunction = IntegerFunction {
-        name: "negate",
-        summary: "Negates x: -x.",
-        apply: i64::checked_neg,
-        example: (5, -5),
+    /// Joins two words.
+    ///
+    /// With a separator, if given.
+    #[derive(Deserialize, Serialize, JsonSchema)]
+    struct Join {
+        /// The first word.
+        second: String,
+        first: String,
+        separator: Option<String>,
+    }
+
+    #[derive(Serialize, JsonSchema)]
+    struct Joined {
+        text: String,
+        length: usize,
+    }
+
+    const JOIN: Function<Join, Joined> = Function {
+        name: "join",
+        apply: |Join {
+                    second,
+                    first,
+                    separator,
+                }| match separator.as_deref() {
+            Some("!") => Err(Error::new(7, "no shouting").with_data(json!({"at": "separator"}))),
+            separator => {
+                let text = [second, first].join(separator.unwrap_or(" "));
+                Ok(Joined {
+                    length: text.len(),
+                    text,
+                })
+            }
+        },
+        errors: &[(7, "the separator was \"!\"")],
+        example: || {
+            let join = Join {
+                second: "a".into(),
+                first: "b".into(),
+                separator: None,
+            };
+            (
+                join,
+                Joined {
+                    text: "a b".into(),
+                    length: 3,
+                },
+            )
+        },
     };
 
-    fn answer(body: &str) -> (u16, String) {
-        let answer = NEGATE.answer(body.as_bytes());
-        (answer.status, String::from_utf8(answer.body).unwrap())
+    fn call(params: &str) -> serde_json::Value {
+        let params: Box<RawValue> = serde_json::from_str(params).unwrap();
+        serde_json::to_value(JOIN.call(Some(&params))).unwrap()
     }
 
     #[test]
-    fn single_form() {
+    fn params_by_position_in_declaration_order_or_by_name() {
+        let joined = json!({"result": {"text": "x-y", "length": 3}});
+        assert_eq!(call(r#"["x", "y", "-"]"#), joined);
         assert_eq!(
-            answer(r#"{"params":["10"]}"#),
-            (200, r#"{"result":-10}"#.into())
+            call(r#"{"separator": "-", "first": "y", "second": "x"}"#),
+            joined
         );
+        assert_eq!(call(r#"["x", "y"]"#)["result"]["text"], "x y");
         assert_eq!(
-            answer(r#"{"params":{"x":-4}}"#),
-            (200, r#"{"result":4}"#.into())
+            call(r#"["x", "y", "!"]"#),
+            json!({"error": {"code": 7, "message": "no shouting", "data": {"at": "separator"}}})
         );
-        let (status, body) = answer(r#"{"params":[-9223372036854775808]}"#);
-        assert_eq!(status, 200);
-        assert!(
-            body.contains("-32602") && body.contains("overflows"),
-            "{body}"
-        );
-        let (_, body) = answer("{}");
-        assert!(body.contains("missing params"), "{body}");
+        let wrong = call(r#"{"first": 1, "second": "x"}"#);
+        assert_eq!(wrong["error"]["code"], -32602);
+        assert!(wrong["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("first invalid type: integer `1`, expected a string"));
     }
 
     #[test]
-    fn list_form_answers_each_call_in_order() {
-        let (status, body) = answer(r#"{"calls":[[1],{"x":"2"},[1.5],null,[-3]]}"#);
-        assert_eq!(status, 200);
-        let list: OutcomeList = serde_json::from_str(&body).unwrap();
-        let texts: Vec<String> = list
-            .outcomes
+    fn describes_itself_from_its_types() {
+        let method: serde_json::Value = serde_json::from_slice(&JOIN.describe()).unwrap();
+        assert_eq!(method["summary"], "Joins two words.");
+        assert_eq!(method["description"], "With a separator, if given.");
+        let params: Vec<_> = method["params"]
+            .as_array()
+            .unwrap()
             .iter()
-            .map(|o| serde_json::to_string(o).unwrap())
+            .map(|p| (p["name"].clone(), p["required"].clone()))
             .collect();
-        assert_eq!(texts[0], r#"{"result":-1}"#);
-        assert_eq!(texts[1], r#"{"result":-2}"#);
-        assert!(texts[2].contains("must be an integer"));
-        assert!(texts[3].contains("missing params"));
-        assert_eq!(texts[4], r#"{"result":3}"#);
-    }
-
-    #[test]
-    fn describes_itself_with_its_example() {
-        let description: serde_json::Value = serde_json::from_slice(&NEGATE.describe()).unwrap();
-        assert_eq!(description["name"], "negate");
         assert_eq!(
-            description["examples"],
-            serde_json::json!([{
-                "name": "negate(5)",
-                "params": [{"name": "x", "value": 5}],
-                "result": {"name": "result", "value": -5}
-            }])
+            params,
+            [
+                (json!("second"), json!(true)),
+                (json!("first"), json!(true)),
+                (json!("separator"), json!(false))
+            ]
         );
-    }
-
-    #[test]
-    fn unreadable_requests_get_400() {
-        for body in [
-            "",
-            "[1]",
-            "not json",
-            r#"{"params":[1],"extra":1}"#,
-            "\u{0}",
-        ] {
-            let (status, text) = answer(body);
-            assert_eq!(status, 400, "body {body:?}");
-            assert!(text.contains("-32600"), "{text}");
-        }
+        assert_eq!(
+            method["params"][0]["schema"]["description"],
+            "The first word."
+        );
+        assert_eq!(
+            method["result"]["schema"]["properties"]["length"]["type"],
+            "integer"
+        );
+        assert_eq!(
+            method["errors"][1],
+            json!({"code": 7, "message": "the separator was \"!\""})
+        );
+        assert_eq!(
+            method["examples"][0]["params"],
+            json!([
+                {"name": "second", "value": "a"},
+                {"name": "first", "value": "b"},
+                {"name": "separator", "value": null}
+            ])
+        );
+        assert!(!method.to_string().contains("$ref"), "{method}");
     }
 }

@@ -83,10 +83,13 @@ pub enum Outcome {
 }
 
 /// A JSON-RPC error as a function reports it.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct InnerError {
     pub code: i64,
     pub message: String,
+    /// Anything more the client may use, passed on as the function wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Box<RawValue>>,
 }
 
 /// The answer to a list-form request.
@@ -134,6 +137,7 @@ mod tests {
         for text in [
             r#"{"result":20}"#,
             r#"{"error":{"code":-32602,"message":"no"}}"#,
+            r#"{"error":{"code":1001,"message":"no","data":{"why":[1,2]}}}"#,
         ] {
             let outcome: Outcome = serde_json::from_str(text).unwrap();
             assert_eq!(serde_json::to_string(&outcome).unwrap(), text);

@@ -192,7 +192,10 @@ fn present(call: &FunctionCall<'_>, outcome: Outcome) -> CallResult {
             Some(wrap) => wrap(&result),
             None => result,
         }),
-        Outcome::Error(error) => Err(ErrorObject::new(error.code, error.message)),
+        Outcome::Error(error) => Err(ErrorObject {
+            data: error.data,
+            ..ErrorObject::new(error.code, error.message)
+        }),
     }
 }
 

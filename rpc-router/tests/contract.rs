@@ -212,9 +212,13 @@ fn arguments_are_checked_and_errors_say_which() {
         (json!([1.5]), Err("must be an integer")),
         (json!([true]), Err("a boolean")),
         (json!(["ten"]), Err("not a decimal integer")),
-        (json!([]), Err("exactly one argument")),
+        (json!([]), Err("missing argument \"x\"")),
         (json!([1, 2]), Err("exactly one argument")),
-        (json!({"y": 1}), Err("missing argument \"x\"")),
+        (json!({}), Err("missing argument \"x\"")),
+        (
+            json!({"y": 1}),
+            Err("unexpected argument \"y\"; expected only \"x\""),
+        ),
         (json!({"x": 1, "y": 1}), Err("unexpected argument \"y\"")),
     ];
     for (params, expected) in cases {
@@ -327,5 +331,53 @@ fn hostile_bodies_get_a_parse_error() {
         let reply = block_on(service().answer(body, &InProcess::default()));
         let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
         assert_eq!(without_messages(value), error(-32700, Value::Null));
+    }
+}
+
+#[test]
+fn a_typed_function_takes_its_params_by_name_or_position_and_keeps_its_own_errors() {
+    let quotient = json!({"quotient": 3, "remainder": 1});
+    for params in [
+        json!({"a": 7, "b": 2}),
+        json!([7, 2]),
+        json!({"b": 2, "a": 7}),
+    ] {
+        let response = call(
+            &json!({"jsonrpc": "2.0", "method": "divide", "params": params, "id": 1}).to_string(),
+        );
+        assert_eq!(response["result"], quotient, "{params}: {response}");
+    }
+    let by_zero = call(r#"{"jsonrpc": "2.0", "method": "divide", "params": [7, 0], "id": 1}"#);
+    assert_eq!(
+        by_zero["error"],
+        json!({"code": 1, "message": "division by zero", "data": 7})
+    );
+    for (params, words) in [
+        (json!({"a": 1}), "missing argument \"b\""),
+        (json!([1]), "missing argument \"b\""),
+        (
+            json!({"a": 1, "b": 2, "c": 3}),
+            "unexpected argument \"c\"; expected \"a\", \"b\"",
+        ),
+        (
+            json!([1, 2, 3]),
+            "expected at most 2 arguments [a, b], got 3",
+        ),
+        (
+            json!({"a": "seven", "b": 2}),
+            "a invalid type: string \"seven\", expected i64",
+        ),
+        (
+            json!([1, 2.5]),
+            "b invalid type: floating point `2.5`, expected i64",
+        ),
+        (json!([i64::MIN, -1]), "overflows"),
+    ] {
+        let response = call(
+            &json!({"jsonrpc": "2.0", "method": "divide", "params": params, "id": 1}).to_string(),
+        );
+        assert_eq!(response["error"]["code"], json!(-32602), "{params}");
+        let message = response["error"]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{params}: {message}");
     }
 }

@@ -22,16 +22,19 @@ fn discovery_lists_every_deployed_method_from_its_own_description() {
         .iter()
         .map(|m| m["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["double", "triple", "echo", "rpc.discover"]);
-    let described: Value = serde_json::from_slice(&FUNCTIONS[0].describe()).unwrap();
+    assert_eq!(
+        names,
+        ["double", "triple", "divide", "echo", "rpc.discover"]
+    );
+    let described: Value = serde_json::from_slice(&FUNCTIONS[0].1.describe()).unwrap();
     assert_eq!(
         document["methods"][0], described,
         "double as it describes itself"
     );
     assert_eq!(document["methods"][0]["params"][0]["name"], json!("x"));
     assert_eq!(
-        document["methods"][2]["params"][2]["schema"]["properties"]["FunctionName"]["enum"],
-        json!(["double", "triple"])
+        document["methods"][3]["params"][2]["schema"]["properties"]["FunctionName"]["enum"],
+        json!(["double", "triple", "divide"])
     );
     for params in ["[]", "{}"] {
         let body = format!(

@@ -1,9 +1,7 @@
-//! A bounded, grammar-aware fuzzer for the router's JSON-RPC core
-//! (parse → plan → dispatch → respond), with the real function logic
-//! in-process. Stable Rust, no instrumentation: inputs are generated from a
-//! JSON-RPC grammar (ids, methods, params, batches, notifications, the seed's
-//! envelope, hostile values), then half of them are mutated at the byte
-//! level. The properties checked for every input:
+//! A bounded, grammar-aware fuzzer for the router's core with the real
+//! functions in-process. Inputs come from a JSON-RPC grammar (ids, methods,
+//! params, batches, notifications, the seed's envelope, hostile values); half
+//! are then mutated at the byte level. The properties checked for each:
 //!
 //! - the core never panics;
 //! - every answer is valid JSON-RPC 2.0 (`204` with no body, or `200` with
@@ -88,6 +86,7 @@ const BAD_IDS: &[&str] = &["true", "[1]", "{}", "{\"id\":1}"];
 const METHODS: &[&str] = &[
     "\"double\"",
     "\"triple\"",
+    "\"divide\"",
     "\"echo\"",
     "\"nope\"",
     "\"../triple\"",
@@ -129,6 +128,7 @@ fn params(rng: &mut Rng) -> Option<String> {
         2 => Some(format!("{{\"x\":{value}}}")),
         3 => Some(format!("[{value},{}]", rng.pick(VALUES))),
         4 => Some(format!("{{\"x\":{value},\"y\":1}}")),
+        8 if rng.chance(50) => Some(format!("{{\"a\":{value},\"b\":{}}}", rng.pick(VALUES))),
         5 => Some(rng.pick(&["1", "\"x\"", "null", "true"]).to_owned()),
         6 => Some(format!(
             "{{\"Service Name\":\"wasm\",\"Type\":{},\"Execution\":{{\"FunctionName\":{},\"Argument\":{value}}}}}",
@@ -283,13 +283,15 @@ struct ResponseShape<'a> {
     id: &'a RawValue,
 }
 
+/// Spec §5.1: a code, a message, and `data` if any (read only to check the shape).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct ErrorShape {
-    #[allow(dead_code)]
     code: i64,
-    #[allow(dead_code)]
     message: String,
+    #[serde(default)]
+    data: Option<serde::de::IgnoredAny>,
 }
 
 /// Checks one answer; `expected` is the id token per response for generated input.

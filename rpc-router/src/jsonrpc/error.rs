@@ -1,13 +1,27 @@
 //! Error objects (spec §5.1) and the codes this app answers with.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 /// The `error` member of a response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ErrorObject {
     pub code: i64,
     pub message: String,
+    /// A function's own `data`, passed on as it wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Box<RawValue>>,
 }
+
+/// Equal when they would be written the same.
+impl PartialEq for ErrorObject {
+    fn eq(&self, other: &Self) -> bool {
+        let data = |error: &Self| error.data.as_deref().map(RawValue::get).map(str::to_owned);
+        (self.code, &self.message, data(self)) == (other.code, &other.message, data(other))
+    }
+}
+
+impl Eq for ErrorObject {}
 
 /// The codes of the spec, and this app's own: one list, shared with the
 /// functions.
@@ -18,6 +32,7 @@ impl ErrorObject {
         ErrorObject {
             code,
             message: message.into(),
+            data: None,
         }
     }
 

@@ -1,11 +1,11 @@
-//! The functions `double` and `triple`, called in-process: their real logic
-//! (`rpc_function::IntegerFunction`) behind the router's `Transport`, so the
+//! The app's Rust functions (`double`, `triple`, `divide`), called
+//! in-process: their real code behind the router's `Transport`, so the
 //! core's tests run natively, without a Wasm host.
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 use futures::executor::block_on;
-use rpc_function::IntegerFunction;
+use rpc_function::Callable;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::app::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
@@ -14,7 +14,12 @@ use rpc_router::service::Service;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 
-pub const FUNCTIONS: [IntegerFunction; 2] = [double::DOUBLE, triple::TRIPLE];
+/// The functions, by component id.
+pub const FUNCTIONS: [(&str, &dyn Callable); 3] = [
+    ("double", &double::DOUBLE),
+    ("triple", &triple::TRIPLE),
+    ("divide", &divide::DIVIDE),
+];
 
 /// Calls the functions in-process and records every request it carries.
 #[derive(Default)]
@@ -26,10 +31,11 @@ pub struct InProcess {
     pub poison: Option<(&'static str, TransportError)>,
 }
 
-fn function(name: &str) -> Result<&'static IntegerFunction, TransportError> {
+fn function(name: &str) -> Result<&'static dyn Callable, TransportError> {
     FUNCTIONS
         .iter()
-        .find(|f| f.name == name)
+        .find(|(id, _)| *id == name)
+        .map(|(_, function)| *function)
         .ok_or(TransportError::Status(404))
 }
 
@@ -47,7 +53,7 @@ impl Transport for InProcess {
         if let Some(error) = failure {
             return Err(error);
         }
-        let answer = function(function_name)?.answer(&body);
+        let answer = rpc_function::function::answer(function(function_name)?, &body);
         match answer.status {
             200 => Ok(answer.body),
             status => Err(TransportError::Status(status)),
@@ -62,7 +68,7 @@ impl Transport for InProcess {
 /// The router's core with both functions registered and default limits.
 pub fn service() -> Service {
     Service {
-        registry: MethodRegistry::new([Function::named("double"), Function::named("triple")])
+        registry: MethodRegistry::new(FUNCTIONS.map(|(id, _)| Function::named(id)))
             .expect("a valid registry"),
         limits: Limits::default(),
         grouping: Grouping::PerFunction,

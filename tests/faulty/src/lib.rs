@@ -12,8 +12,8 @@
 //! | 1005 | answers something that is not the inner format |
 //! | 1006 | answers HTTP 503 |
 
-use rpc_function::argument::read_x;
 use rpc_function::inner::{InnerRequest, ListCall, SingleCall};
+use rpc_function::integer_function::IntegerParams;
 use rpc_function::{component, IntegerFunction};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
@@ -29,10 +29,10 @@ const IDENTITY: IntegerFunction = IntegerFunction {
 #[http_component]
 fn handle(request: Request) -> Response {
     let fault = match InnerRequest::parse(request.body()) {
-        Ok(InnerRequest::Single(SingleCall { params })) => read_x(params).ok(),
+        Ok(InnerRequest::Single(SingleCall { params })) => x(params),
         Ok(InnerRequest::List(ListCall { calls })) => calls
             .into_iter()
-            .filter_map(|params| read_x(params).ok())
+            .filter_map(x)
             .find(|x| (1001..=1006).contains(x)),
         Err(_) => None,
     };
@@ -50,4 +50,10 @@ fn handle(request: Request) -> Response {
         _ => {}
     }
     component::serve(&IDENTITY, request)
+}
+
+/// The `x` of one call's params, if they hold one.
+fn x(params: Option<&serde_json::value::RawValue>) -> Option<i64> {
+    let params: IntegerParams = rpc_function::params::read(params).ok()?;
+    Some(params.x.0)
 }

@@ -1,0 +1,145 @@
+//! Reading a call's params into the function's params type: a struct whose
+//! fields are the params, by position (`[a, b]`, in declaration order) or by
+//! name (`{"a": a, "b": b}`). Everything else is refused with a message that
+//! names the param and what was expected, for a JSON-RPC `-32602`.
+
+use serde::de::{self, DeserializeOwned, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+/// The names of the fields of `P`, in declaration order: what serde asks a
+/// deserializer for when it reads a struct.
+pub fn names<'de, P: Deserialize<'de>>() -> &'static [&'static str] {
+    let mut names: &'static [&'static str] = &[];
+    let _ = P::deserialize(FieldNames(&mut names));
+    names
+}
+
+/// Reads the params of one call (`None` when the client sent none).
+pub fn read<P: DeserializeOwned>(params: Option<&RawValue>) -> Result<P, String> {
+    let names = names::<P>();
+    let members = match params.map(|params| (params, params.get().as_bytes().first())) {
+        None | Some((_, Some(b'n'))) if names.is_empty() => Vec::new(),
+        None | Some((_, Some(b'n'))) => return Err(missing_params(names)),
+        Some((params, Some(b'['))) => by_position(params, names)?,
+        Some((params, Some(b'{'))) => by_name(params, names)?,
+        Some(_) => return Err("params must be an array or an object".to_owned()),
+    };
+    // The params as one object of our own writing, `{"a":<a>,"b":<b>}`
+    // with each value the client's own text, so that the position of an
+    // error in it tells which param was wrong.
+    let mut object = String::from("{");
+    let mut spans = Vec::new();
+    for (name, value) in &members {
+        if object.len() > 1 {
+            object.push(',');
+        }
+        object.push_str(&format!("\"{name}\":"));
+        let start = object.len();
+        object.push_str(value.get());
+        spans.push((*name, start..=object.len()));
+    }
+    object.push('}');
+    serde_json::from_str(&object).map_err(|error| {
+        let message = error.to_string();
+        // serde_json appends where in our text it was; say which param instead.
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        if let Some(name) = message.strip_prefix("missing field `") {
+            return format!("missing argument \"{}\"", name.trim_end_matches('`'));
+        }
+        let at = error.column().saturating_sub(1);
+        match spans.iter().find(|(_, span)| span.contains(&at)) {
+            Some((name, _)) => format!("{name} {message}"),
+            None => message.to_owned(),
+        }
+    })
+}
+
+fn missing_params(names: &[&str]) -> String {
+    let by_name: Vec<String> = names
+        .iter()
+        .map(|name| format!("\"{name}\": {name}"))
+        .collect();
+    format!(
+        "missing params: expected [{}] or {{{}}}",
+        names.join(", "),
+        by_name.join(", ")
+    )
+}
+
+/// `[a, b]` as the members `a` and `b`.
+fn by_position<'a>(
+    params: &'a RawValue,
+    names: &[&'static str],
+) -> Result<Vec<(&'static str, &'a RawValue)>, String> {
+    let values: Vec<&RawValue> =
+        serde_json::from_str(params.get()).map_err(|error| error.to_string())?;
+    if values.len() > names.len() {
+        let expected = match names.len() {
+            1 => "exactly one argument".to_owned(),
+            n => format!("at most {n} arguments"),
+        };
+        return Err(format!(
+            "expected {expected} [{}], got {}",
+            names.join(", "),
+            values.len()
+        ));
+    }
+    Ok(names.iter().copied().zip(values).collect())
+}
+
+/// `{"a": a, "b": b}` as its members, once every name is known.
+fn by_name<'a>(
+    params: &'a RawValue,
+    names: &[&'static str],
+) -> Result<Vec<(&'static str, &'a RawValue)>, String> {
+    let members: BTreeMap<&str, &RawValue> =
+        serde_json::from_str(params.get()).map_err(|error| error.to_string())?;
+    let mut known = Vec::with_capacity(members.len());
+    for (name, value) in members {
+        match names.iter().find(|known| **known == name) {
+            Some(known_name) => known.push((*known_name, value)),
+            None => {
+                let expected: Vec<String> =
+                    names.iter().map(|name| format!("\"{name}\"")).collect();
+                return Err(format!(
+                    "unexpected argument \"{name}\"; expected {}",
+                    match expected.as_slice() {
+                        [] => "none".to_owned(),
+                        [one] => format!("only {one}"),
+                        many => many.join(", "),
+                    }
+                ));
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// A deserializer that only records the field names serde asks for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> de::Deserializer<'de> for FieldNames<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(de::Error::custom("only the field names were read"))
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("params are a struct"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
