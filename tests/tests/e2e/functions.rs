@@ -12,6 +12,7 @@ pub const CASES: &[(&str, Case)] = cases![
     rpc_discover_describes_what_is_deployed,
     every_registered_function_answers_its_own_examples,
     a_python_function_speaks_the_same_contract,
+    a_typed_function_takes_named_params_and_keeps_its_own_errors,
 ];
 
 fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Failed> {
@@ -61,6 +62,20 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     )?;
     harness::openrpc::validate(&document)
         .map_err(|violations| format!("not a valid OpenRPC document:\n{violations}"))?;
+    // Schemas are inlined: a `$ref` would point into the function's own
+    // schema, which the document does not hold.
+    check(!document.to_string().contains("\"$ref\""), || {
+        format!("a $ref in the document: {document}")
+    })?;
+    let divide = document["methods"]
+        .as_array()
+        .and_then(|methods| methods.iter().find(|method| method["name"] == "divide"))
+        .ok_or("divide is listed")?;
+    expect_eq(
+        divide["result"]["schema"]["properties"]["quotient"]["type"].clone(),
+        json!("integer"),
+        "divide's result schema, generated from its type",
+    )?;
     let mut broken = document.clone();
     broken["methods"][0]["params"] = json!("x");
     check(harness::openrpc::validate(&broken).is_err(), || {
@@ -144,4 +159,60 @@ fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), F
         json!({"Result": 100}),
         "echo of square",
     )
+}
+
+/// `divide` is a typed function: params by name or by position, a
+/// structured result, an error of its own with `data`, refusals that name
+/// the param, in single calls and in a batch (its list form).
+fn a_typed_function_takes_named_params_and_keeps_its_own_errors(
+    servers: &Servers,
+) -> Result<(), Failed> {
+    let server = &servers.default;
+    let quotient = json!({"quotient": -3, "remainder": 1});
+    for params in [json!({"a": 7, "b": -2}), json!([7, -2])] {
+        let reply = json_reply(&rpc(server, &call("divide", params.clone(), json!(1))))?;
+        expect_eq(
+            reply["result"].clone(),
+            quotient.clone(),
+            &params.to_string(),
+        )?;
+    }
+    let batch = json!([
+        call("divide", json!({"a": 9, "b": 4}), json!(0)),
+        call("divide", json!({"a": 9, "b": 0}), json!(1)),
+        call("divide", json!({"a": 9}), json!(2)),
+        call("divide", json!({"a": 9, "b": 1, "c": 1}), json!(3)),
+        call("divide", json!({"a": "nine", "b": 1}), json!(4)),
+        call("double", json!([4]), json!(5)),
+    ]);
+    let reply = json_reply(&rpc(server, &batch))?;
+    let responses = responses(&reply)?;
+    expect_eq(
+        responses.iter().map(outcome).collect::<Vec<_>>(),
+        vec![
+            json!({"quotient": 2, "remainder": 1}),
+            json!(1),
+            json!(-32602),
+            json!(-32602),
+            json!(-32602),
+            json!(8),
+        ],
+        "divide in a batch",
+    )?;
+    expect_eq(
+        responses[1]["error"].clone(),
+        json!({"code": 1, "message": "division by zero", "data": 9}),
+        "its own error, with its data",
+    )?;
+    for (index, words) in [
+        (2, "missing argument \"b\""),
+        (3, "unexpected argument \"c\""),
+        (4, "a invalid type: string \"nine\""),
+    ] {
+        let message = error_message(&responses[index]);
+        check(message.contains(words), || {
+            format!("call {index}: {message:?} should say {words:?}")
+        })?;
+    }
+    Ok(())
 }
