@@ -1,16 +1,28 @@
 //! `{{project-name | kebab_case}}`: {{summary}}
 
-use rpc_function::{component, IntegerFunction};
+use rpc_function::{component, Function};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 
-const FUNCTION: IntegerFunction = IntegerFunction {
+/// {{summary}}
+#[derive(Deserialize, Serialize, JsonSchema)]
+pub struct Params {
+    /// A whole number.
+    pub x: i64,
+}
+
+/// Its params by position (`[x]`) or by name (`{"x": x}`), and its result:
+/// any types that derive these three; the doc comments describe it.
+pub const FUNCTION: Function<Params, i64> = Function {
     name: "{{project-name | kebab_case}}",
-    summary: "{{summary}}",
-    // f(x); `None` when the result does not fit in an i64.
-    apply: Some,
-    // An argument and its result: rpc.discover shows it, the tests check it.
-    example: (21, 21),
+    apply: |Params { x }| Ok(x),
+    // Its own errors, `(code, meaning)`; `apply` answers one with
+    // `Err(rpc_function::Error::new(code, "..."))`.
+    errors: &[],
+    // A call and its result: rpc.discover shows it, the tests check it.
+    example: || (Params { x: 21 }, 21),
 };
 
 #[http_component]
