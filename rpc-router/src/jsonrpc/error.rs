@@ -16,8 +16,9 @@ pub struct ErrorObject {
 /// Equal when they would be written the same.
 impl PartialEq for ErrorObject {
     fn eq(&self, other: &Self) -> bool {
-        let data = |error: &Self| error.data.as_deref().map(RawValue::get).map(str::to_owned);
-        (self.code, &self.message, data(self)) == (other.code, &other.message, data(other))
+        let data = self.data.as_deref().map(RawValue::get);
+        let other_data = other.data.as_deref().map(RawValue::get);
+        (self.code, &self.message, data) == (other.code, &other.message, other_data)
     }
 }
 
