@@ -89,6 +89,9 @@ class Described:
 
     def arguments(self, params):
         names = [param.name for param in self.params]
+        if params is None and names:
+            by_name = ", ".join(f'"{name}": {name}' for name in names)
+            raise invalid_params(f"missing params: expected [{', '.join(names)}] or {{{by_name}}}")
         if params is None:
             params = []
         if isinstance(params, list):
