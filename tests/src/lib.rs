@@ -202,6 +202,41 @@ impl Server {
         }
     }
 
+    /// The peak resident memory of the server, in MiB: the sum of each
+    /// running process's peak (VmHWM) over its whole process group, so that
+    /// `spin up` counts with the `spin trigger http` child that serves.
+    pub fn peak_rss_mib(&self) -> f64 {
+        let kib: u64 = process_group::members(self.child.id())
+            .iter()
+            .filter_map(|(pid, _)| {
+                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+                let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+                line.split_whitespace().nth(1)?.parse::<u64>().ok()
+            })
+            .sum();
+        kib as f64 / 1024.0
+    }
+
+    /// The CPU time the server has used so far (user and system), summed
+    /// over the running processes of its group, with the children they
+    /// have waited for (a server that starts a process per call).
+    pub fn cpu_time(&self) -> Duration {
+        // SAFETY: sysconf has no preconditions.
+        let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        let ticks: u64 = process_group::members(self.child.id())
+            .iter()
+            .filter_map(|(pid, _)| {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                // After `pid (command) `: state is field 3, then utime,
+                // stime, cutime and cstime are fields 14 to 17.
+                let rest = stat.rsplit_once(") ")?.1;
+                let times = rest.split_whitespace().skip(11).take(4);
+                times.map(|field| field.parse::<u64>().ok()).sum::<Option<u64>>()
+            })
+            .sum();
+        Duration::from_micros(ticks * 1_000_000 / ticks_per_second)
+    }
+
     fn wait_until_ready(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(120);
         while Instant::now() < deadline {

@@ -4,23 +4,30 @@
 //!
 //! ```text
 //! cargo bench -p bench --bench rpc             # full: concurrency 1, 8, 64
-//! cargo bench -p bench --bench rpc -- --quick  # smoke check: concurrency 8, short
+//! cargo bench -p bench --bench rpc -- --quick  # smoke check: concurrency 1, 8, short
 //! ```
 //!
 //! Targets, each its own process: the app on the project's host (single
 //! calls, and batches of 100 with and without grouping per function); the
-//! same `double` served directly by a one-component app (the floor for any
-//! Spin app); the 2019 way (a native front starting a runtime process per
-//! call); a native jsonrpsee server; and the app on real Spin when a `spin`
-//! binary is on PATH or named by `SPIN_BIN`. Prints a table, writes it to
-//! `target/bench/latest.md`, and ends with a `ratios:` line.
+//! floor of a chain, two minimal components (`bench/bare-chain/`: raw
+//! numbers, no JSON) chained the same way, and the minimal one alone; the
+//! router alone (a method it answers without a call) and the function alone
+//! (on a public route), which split a call's cost between them; the 2019
+//! way (a native front starting a runtime process per call); a native
+//! jsonrpsee server, single calls and batches of 100; and the app and the
+//! bare chain on real Spin when a `spin` binary is on PATH or named by
+//! `SPIN_BIN`. Prints a table, writes it to `target/bench/latest.md`, and
+//! ends with a `ratios:` line.
 
 mod baselines;
+mod head_to_head;
 
 use bench::load::{self, Measurement, Workload};
 use bytes::Bytes;
 use harness::{build_app, free_loopback_address, manifest_path, repo_root, Runtime, Server};
+use head_to_head::{Outcome, Pair, Side};
 use serde_json::{json, Value};
+use spin_host::{manifest::Manifest, spin_build};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -28,11 +35,13 @@ use std::process::Command;
 use std::rc::Rc;
 use std::time::Duration;
 
-/// One thing measured: a server process and the request it gets.
+/// One thing measured: a server process, the request it gets, and the
+/// concurrencies it is measured at.
 struct Target {
     name: String,
     server: Rc<Server>,
     workload: Workload,
+    concurrencies: &'static [usize],
 }
 
 struct Row {
@@ -40,6 +49,8 @@ struct Row {
     concurrency: usize,
     measurement: Measurement,
     calls_per_request: u32,
+    /// The server's CPU time (its whole process group) per request.
+    cpu_us_per_request: f64,
     peak_rss_mib: f64,
 }
 
@@ -47,6 +58,17 @@ impl Row {
     fn calls_per_second(&self) -> f64 {
         self.measurement.requests_per_second() * f64::from(self.calls_per_request)
     }
+}
+
+/// How long each point runs, and at which concurrencies: every target at
+/// `all`; the targets that only split a call's cost, at `split`.
+struct Plan {
+    quick: bool,
+    duration: Duration,
+    /// Rounds of each head-to-head pair.
+    rounds: usize,
+    all: &'static [usize],
+    split: &'static [usize],
 }
 
 fn main() {
@@ -72,15 +94,35 @@ fn main() {
     // Measure the servers as deployed, not with error backtraces switched on.
     std::env::remove_var("RUST_BACKTRACE");
     std::env::remove_var("RUST_LIB_BACKTRACE");
-    let (concurrencies, duration): (&[usize], Duration) = if quick {
-        (&[8], Duration::from_secs(2))
+    let plan = if quick {
+        Plan {
+            quick,
+            duration: Duration::from_secs(2),
+            rounds: 3,
+            all: &[1, 8],
+            split: &[1, 8],
+        }
     } else {
-        (&[1, 8, 64], Duration::from_secs(6))
+        Plan {
+            quick,
+            duration: Duration::from_secs(6),
+            rounds: 5,
+            all: &[1, 8, 64],
+            split: &[1, 8],
+        }
     };
 
     build_app();
-    let targets = start_targets();
-    let budget_cost = work_budget_cost(&runtime, &targets, duration);
+    let bare_chain = Manifest::load(&bare_chain_manifest()).expect("the bare chain's manifest");
+    spin_build::build(&bare_chain).expect("the bare chain builds");
+    let targets = start_targets(&plan);
+    // The app with each function as the compiler left it, for the cost of
+    // the work budget.
+    let mut unbudgeted = Server::start(&Runtime::ProjectHost, &unbudgeted_manifest(), &[]);
+    let unbudgeted_workloads =
+        app_workloads(&unbudgeted).map(|workload| (workload, unbudgeted.address));
+    let pairs = pairs(&targets, &unbudgeted_workloads);
+    let head_to_head = head_to_head::run(&runtime, &pairs, plan.rounds, plan.duration);
     let mut rows = Vec::new();
     for target in &targets {
         // Warm up: first instances, connection set-up, caches.
@@ -90,18 +132,22 @@ fn main() {
             8,
             Duration::from_millis(500),
         ));
-        for &concurrency in concurrencies {
+        for &concurrency in target.concurrencies {
+            let cpu_before = target.server.cpu_time();
             let measurement = runtime.block_on(load::run(
                 target.server.address,
                 &target.workload,
                 concurrency,
-                duration,
+                plan.duration,
             ));
+            let cpu = target.server.cpu_time().saturating_sub(cpu_before);
+            let cpu_us_per_request = cpu.as_secs_f64() * 1e6 / measurement.requests.max(1) as f64;
             eprintln!(
-                "{:<28} c={concurrency:<3} {:>9.0} calls/s  p50 {:.2} ms  errors {}",
+                "{:<36} c={concurrency:<3} {:>9.0} calls/s  p50 {:.2} ms  server CPU {:.0} µs/request  errors {}",
                 target.name,
                 measurement.requests_per_second() * f64::from(target.workload.calls_per_request),
                 measurement.percentile_ms(50.0),
+                cpu_us_per_request,
                 measurement.errors
             );
             rows.push(Row {
@@ -109,6 +155,7 @@ fn main() {
                 concurrency,
                 measurement,
                 calls_per_request: target.workload.calls_per_request,
+                cpu_us_per_request,
                 peak_rss_mib: 0.0,
             });
         }
@@ -118,17 +165,20 @@ fn main() {
             .iter()
             .find(|t| t.name == row.target)
             .expect("a target per row");
-        row.peak_rss_mib = peak_rss_mib(target.server.child.id());
+        row.peak_rss_mib = target.server.peak_rss_mib();
     }
-    let report = report(&rows, &budget_cost, quick);
+    let report = report(&rows, &head_to_head, &plan);
     println!("{report}");
     let dir = repo_root().join("target/bench");
     let _ = std::fs::create_dir_all(&dir);
     std::fs::write(dir.join("latest.md"), &report).expect("writing target/bench/latest.md");
     let mut left_running = stop_servers(targets);
-    left_running.extend(budget_cost.left_running);
-    let errors: u64 =
-        rows.iter().map(|row| row.measurement.errors).sum::<u64>() + budget_cost.errors;
+    left_running.extend(unbudgeted.stop().err());
+    let errors: u64 = rows.iter().map(|row| row.measurement.errors).sum::<u64>()
+        + head_to_head
+            .iter()
+            .map(|outcome| outcome.errors)
+            .sum::<u64>();
     if errors > 0 {
         for row in rows.iter().filter(|row| row.measurement.errors > 0) {
             eprintln!(
@@ -221,61 +271,76 @@ fn workload(
     }
 }
 
-fn start_targets() -> Vec<Target> {
+fn start_targets(plan: &Plan) -> Vec<Target> {
     let mut targets = Vec::new();
-    let mut add_app = |runtime: &Runtime, prefix: &str| {
+    let mut add = |name: String, server: &Rc<Server>, workload, concurrencies| {
+        targets.push(Target {
+            name,
+            server: server.clone(),
+            workload,
+            concurrencies,
+        });
+    };
+    let mut runtimes = vec![(Runtime::ProjectHost, "")];
+    match spin_host::spin_cli::find() {
+        Some(spin) => runtimes.push((Runtime::Spin(spin), " on spin")),
+        None => eprintln!("real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset)"),
+    }
+    for (runtime, on) in &runtimes {
         let app = Rc::new(Server::start(runtime, &manifest_path(), &[]));
         let [single, batches] = app_workloads(&app);
-        targets.push(Target {
-            name: format!("{prefix}: single calls"),
-            workload: single,
-            server: app.clone(),
-        });
-        targets.push(Target {
-            name: format!("{prefix}: batches of 100"),
-            workload: batches,
-            server: app,
-        });
+        add(format!("app{on}: single calls"), &app, single, plan.all);
+        add(format!("app{on}: batches of 100"), &app, batches, plan.all);
         let ungrouped = Rc::new(Server::start(
             runtime,
             &manifest_path(),
             &[("SPIN_VARIABLE_GROUP_CALLS", "false")],
         ));
-        targets.push(Target {
-            name: format!("{prefix}: batches, ungrouped"),
-            workload: workload(
-                &ungrouped,
-                "/rpc",
-                batch_of_100(),
-                batch_of_100_answer(),
-                100,
-            ),
-            server: ungrouped,
-        });
-    };
-    add_app(&Runtime::ProjectHost, "app");
-    if let Some(spin) = spin_host::spin_cli::find() {
-        add_app(&Runtime::Spin(spin), "app on spin");
-    } else {
-        eprintln!("real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset)");
-    }
+        let batches = workload(
+            &ungrouped,
+            "/rpc",
+            batch_of_100(),
+            batch_of_100_answer(),
+            100,
+        );
+        add(
+            format!("app{on}: batches, ungrouped"),
+            &ungrouped,
+            batches,
+            plan.all,
+        );
+        // The router alone: a method it answers itself, with no call.
+        let unknown = json!({"jsonrpc": "2.0", "method": "nothing", "params": [21], "id": 1});
+        let refusal = json!({"jsonrpc": "2.0", "id": 1,
+            "error": {"code": -32601, "message": "Method not found: \"nothing\""}});
+        let alone = workload(&app, "/rpc", unknown, refusal, 1);
+        add(
+            format!("router alone{on}: unknown method"),
+            &app,
+            alone,
+            plan.split,
+        );
 
-    let direct = Rc::new(Server::start(
-        &Runtime::ProjectHost,
-        &direct_manifest(),
-        &[],
-    ));
-    targets.push(Target {
-        name: "direct: one component".into(),
-        workload: workload(
+        let bare = Rc::new(Server::start(runtime, &bare_chain_manifest(), &[]));
+        let raw = workload(&bare, "/double", json!(21), json!(42), 1);
+        add(format!("bare chain{on}"), &bare, raw, plan.all);
+        let direct = Rc::new(Server::start(runtime, &direct_manifest(), &[]));
+        let raw = workload(&direct, "/bare-double", json!(21), json!(42), 1);
+        add(format!("bare: one component{on}"), &direct, raw, plan.all);
+        let inner = workload(
             &direct,
             "/double",
             json!({"params": [21]}),
             json!({"result": 42}),
             1,
-        ),
-        server: direct,
-    });
+        );
+        add(
+            format!("function alone{on}: double"),
+            &direct,
+            inner,
+            plan.split,
+        );
+    }
 
     let own = std::env::current_exe().expect("the benchmark's own path");
     for (name, mode) in [
@@ -287,11 +352,17 @@ fn start_targets() -> Vec<Target> {
         command.args([mode, "--listen", &address.to_string()]);
         let server = Rc::new(Server::run(name, command, address));
         let answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
-        targets.push(Target {
-            name: name.into(),
-            workload: workload(&server, "/", single_call(), answer, 1),
-            server,
-        });
+        let single = workload(&server, "/", single_call(), answer, 1);
+        add(name.into(), &server, single, plan.all);
+        if mode == "serve-jsonrpsee" {
+            let batches = workload(&server, "/", batch_of_100(), batch_of_100_answer(), 100);
+            add(
+                format!("{name}: batches of 100"),
+                &server,
+                batches,
+                plan.all,
+            );
+        }
     }
     targets
 }
@@ -305,78 +376,75 @@ fn app_workloads(server: &Server) -> [Workload; 2] {
     ]
 }
 
-/// What the work budget costs: the app as built (its functions budgeted)
-/// and the same app with each function as the compiler left it, measured in
-/// turn at concurrency 8, three rounds; the medians, and their ratios.
-struct BudgetCost {
-    table: String,
-    /// Calls/s with the budget over calls/s without, for single calls and
-    /// for batches of 100.
-    single: f64,
-    batch: f64,
-    errors: u64,
-    /// What the server without budgets left running when stopped.
-    left_running: Option<String>,
-}
-
-fn work_budget_cost(
-    runtime: &tokio::runtime::Runtime,
-    targets: &[Target],
-    duration: Duration,
-) -> BudgetCost {
-    const ROUNDS: usize = 3;
-    let budgeted = &targets
-        .iter()
-        .find(|target| target.name == "app: single calls")
-        .expect("the app on the project's host")
-        .server;
-    let mut unbudgeted = Server::start(&Runtime::ProjectHost, &unbudgeted_manifest(), &[]);
-    let variants = [
-        ("with", app_workloads(budgeted), budgeted.address),
-        ("without", app_workloads(&unbudgeted), unbudgeted.address),
-    ];
-    // rates[variant][workload]: calls/s of each round.
-    let mut rates: [[Vec<f64>; 2]; 2] = Default::default();
-    let mut errors = 0;
-    for _ in 0..ROUNDS {
-        for (variant, (_, workloads, address)) in variants.iter().enumerate() {
-            for (kind, workload) in workloads.iter().enumerate() {
-                let measurement = runtime.block_on(load::run(*address, workload, 8, duration));
-                errors += measurement.errors;
-                rates[variant][kind].push(
-                    measurement.requests_per_second() * f64::from(workload.calls_per_request),
-                );
-            }
+/// The pairs measured head to head: the app against the floor of a chain
+/// (at concurrency 1 and 8) and its batches against native batches, on each
+/// runtime; and the app against itself without work budgets.
+fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2]) -> Vec<Pair<'a>> {
+    let side = |name: &'a str| {
+        let target = targets.iter().find(|target| target.name == name)?;
+        Some(Side {
+            name,
+            address: target.server.address,
+            workload: &target.workload,
+        })
+    };
+    let mut pairs = Vec::new();
+    for (on, key) in [("", ""), (" on spin", "spin_")] {
+        let names = [
+            format!("app{on}: single calls"),
+            format!("bare chain{on}"),
+            format!("app{on}: batches of 100"),
+        ];
+        let [single, bare, batches] = names.each_ref().map(|name| {
+            targets
+                .iter()
+                .find(|t| &t.name == name)
+                .map(|t| t.name.as_str())
+        });
+        let (Some(single), Some(bare), Some(batches)) = (single, bare, batches) else {
+            continue;
+        };
+        for concurrency in [1, 8] {
+            pairs.extend(side(single).zip(side(bare)).map(|sides| Pair {
+                key: format!("{key}app_vs_bare_chain_c{concurrency}"),
+                concurrency,
+                sides: [sides.0, sides.1],
+            }));
+        }
+        if on.is_empty() {
+            pairs.extend(
+                side(batches)
+                    .zip(side("native jsonrpsee: batches of 100"))
+                    .map(|sides| Pair {
+                        key: "batch100_vs_jsonrpsee_batch100".into(),
+                        concurrency: 8,
+                        sides: [sides.0, sides.1],
+                    }),
+            );
         }
     }
-    let median = |rounds: &Vec<f64>| {
-        let mut rounds = rounds.clone();
-        rounds.sort_by(f64::total_cmp);
-        rounds[rounds.len() / 2]
-    };
-    let mut table = format!(
-        "| work budget (c=8, median of {ROUNDS}, [each round]) | single calls/s | batches of 100, calls/s |\n|---|---:|---:|\n"
-    );
-    let shown = |rounds: &Vec<f64>| {
-        let each: Vec<String> = rounds.iter().map(|rate| format!("{rate:.0}")).collect();
-        format!("{:.0} [{}]", median(rounds), each.join(", "))
-    };
-    for (variant, (name, _, _)) in variants.iter().enumerate() {
-        let _ = writeln!(
-            table,
-            "| {name} | {} | {} |",
-            shown(&rates[variant][0]),
-            shown(&rates[variant][1])
-        );
+    for (key, with, (workload, address)) in [
+        ("work_budget_single", "app: single calls", &unbudgeted[0]),
+        (
+            "work_budget_batch100",
+            "app: batches of 100",
+            &unbudgeted[1],
+        ),
+    ] {
+        pairs.extend(side(with).map(|with| Pair {
+            key: key.into(),
+            concurrency: 8,
+            sides: [
+                with,
+                Side {
+                    name: "without work budgets",
+                    address: *address,
+                    workload,
+                },
+            ],
+        }));
     }
-    eprintln!("{table}");
-    BudgetCost {
-        table,
-        single: median(&rates[0][0]) / median(&rates[1][0]),
-        batch: median(&rates[0][1]) / median(&rates[1][1]),
-        errors,
-        left_running: unbudgeted.stop().err(),
-    }
+    pairs
 }
 
 /// The app's manifest with each function as the compiler left it: every
@@ -404,30 +472,29 @@ fn unbudgeted_manifest() -> PathBuf {
     path
 }
 
-/// The floor for any Spin app: `double` on a public route, answering the
-/// inner format directly, with no router and no chain.
+/// The floor of a chain (see `bench/bare-chain/spin.toml`).
+fn bare_chain_manifest() -> PathBuf {
+    repo_root().join("bench/bare-chain/spin.toml")
+}
+
+/// One component per public route, no router and no chain: the least any
+/// Spin app costs (`/bare-double`, the bare chain's `double`), and the
+/// app's `double` as served (`/double`, answering the inner format).
 fn direct_manifest() -> PathBuf {
     let path = repo_root().join("target/bench/direct.spin.toml");
+    let source = |file: &str| format!("{:?}", release_dir().join(file).display().to_string());
     let text = format!(
         "spin_manifest_version = 2\n[application]\nname = \"direct\"\n\
+         [[trigger.http]]\nroute = \"/bare-double\"\ncomponent = \"bare-double\"\n\
          [[trigger.http]]\nroute = \"/double\"\ncomponent = \"double\"\n\
-         [component.double]\nsource = {:?}\n",
-        release_dir().join("double.wasm").display().to_string()
+         [component.bare-double]\nsource = {}\n\
+         [component.double]\nsource = {}\n",
+        source("bare_double.wasm"),
+        source("double.budgeted.wasm"),
     );
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("target/bench");
     std::fs::write(&path, text).expect("writing the direct manifest");
     path
-}
-
-/// The peak resident memory of a process (VmHWM), in MiB.
-fn peak_rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-            line.split_whitespace().nth(1)?.parse::<f64>().ok()
-        })
-        .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
 fn machine() -> String {
@@ -443,21 +510,21 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}")
 }
 
-fn report(rows: &[Row], budget_cost: &BudgetCost, quick: bool) -> String {
+fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Machine: {}. Mode: {}. Load generator on the same machine (loopback, keep-alive).\n",
         machine(),
-        if quick { "quick" } else { "full" }
+        if plan.quick { "quick" } else { "full" }
     );
-    let _ = writeln!(out, "| target | conc. | requests/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors | server peak RSS |");
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "| target | conc. | requests/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors | server CPU per request | server peak RSS |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
         let m = &row.measurement;
         let _ = writeln!(
             out,
-            "| {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {:.0} MiB |",
+            "| {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {:.0} µs | {:.0} MiB |",
             row.target,
             row.concurrency,
             m.requests_per_second(),
@@ -466,60 +533,127 @@ fn report(rows: &[Row], budget_cost: &BudgetCost, quick: bool) -> String {
             m.percentile_ms(99.0),
             m.percentile_ms(99.9),
             m.errors,
+            row.cpu_us_per_request,
             row.peak_rss_mib
         );
     }
-    let _ = writeln!(out, "\n{}", budget_cost.table);
+    let row = |name: &str, concurrency: usize| {
+        rows.iter()
+            .find(|row| row.target == name && row.concurrency == concurrency)
+    };
+    let rate = |name: &str, concurrency: usize| {
+        row(name, concurrency).map_or(f64::NAN, Row::calls_per_second)
+    };
+    let percentile =
+        |name: &str, q: f64| row(name, 8).map_or(f64::NAN, |row| row.measurement.percentile_ms(q));
+
+    let _ = writeln!(out, "\n{}", cost_split(&row));
+    let _ = writeln!(out, "{}", head_to_head::table(head_to_head, plan.rounds));
     let _ = writeln!(out, "\n| component (release) | size |\n|---|---:|");
     for file in [
         "rpc_router.wasm",
         "double.wasm",
         "double.budgeted.wasm",
-        "triple.wasm",
         "triple.budgeted.wasm",
+        "bare_forward.wasm",
+        "bare_double.wasm",
     ] {
         let size = std::fs::metadata(release_dir().join(file)).map_or(0, |m| m.len());
         let _ = writeln!(out, "| {file} | {:.0} KiB |", size as f64 / 1024.0);
     }
-    let rate = |name: &str| {
-        rows.iter()
-            .find(|row| row.target == name && row.concurrency == 8)
-            .map_or(f64::NAN, Row::calls_per_second)
-    };
-    let app = rate("app: single calls");
-    let p = |name: &str, q: f64| {
-        rows.iter()
-            .find(|r| r.target == name && r.concurrency == 8)
-            .map_or(f64::NAN, |r| r.measurement.percentile_ms(q))
-    };
+    let single = "app: single calls";
     let _ = writeln!(
         out,
-        "\nAt concurrency 8: app p99/p50 = {:.2}.",
-        p("app: single calls", 99.0) / p("app: single calls", 50.0)
+        "\nAt concurrency 8, app single calls: p99/p50 = {:.2}, p99.9/p50 = {:.2}.",
+        percentile(single, 99.0) / percentile(single, 50.0),
+        percentile(single, 99.9) / percentile(single, 50.0),
     );
-    let mut ratios = format!(
-        "ratios: chain_vs_direct={:.2} batch100_vs_single={:.1} batch100_ungrouped_vs_single={:.1} vs_process_per_call={:.0} vs_jsonrpsee={:.2} batch100_vs_jsonrpsee={:.2}",
-        app / rate("direct: one component"),
-        rate("app: batches of 100") / app,
-        rate("app: batches, ungrouped") / app,
-        app / rate("2019 way: process per call"),
-        app / rate("native jsonrpsee"),
-        rate("app: batches of 100") / rate("native jsonrpsee"),
-    );
+    let app = rate(single, 8);
+    let batches = rate("app: batches of 100", 8);
+    // The head-to-head ratios first (measured in turn), then those read
+    // off the table.
+    let mut ratios = String::from("ratios:");
+    for outcome in head_to_head {
+        let _ = write!(ratios, " {}={:.2}", outcome.key, outcome.ratio);
+    }
     let _ = write!(
         ratios,
-        " work_budget_single={:.2} work_budget_batch100={:.2}",
-        budget_cost.single, budget_cost.batch
+        " bare_chain_vs_one_component={:.2} batch100_vs_single={:.1} batch100_ungrouped_vs_single={:.1} \
+         vs_process_per_call={:.0} vs_jsonrpsee={:.2} batch100_vs_jsonrpsee={:.2}",
+        rate("bare chain", 8) / rate("bare: one component", 8),
+        batches / app,
+        rate("app: batches, ungrouped", 8) / app,
+        app / rate("2019 way: process per call", 8),
+        app / rate("native jsonrpsee", 8),
+        batches / rate("native jsonrpsee", 8),
     );
-    let spin = rate("app on spin: single calls");
+    let spin = rate("app on spin: single calls", 8);
     if spin.is_finite() {
         let _ = write!(
             ratios,
             " spin_batch100_vs_single={:.1} spin_batch100_ungrouped_vs_single={:.1}",
-            rate("app on spin: batches of 100") / spin,
-            rate("app on spin: batches, ungrouped") / spin
+            rate("app on spin: batches of 100", 8) / spin,
+            rate("app on spin: batches, ungrouped", 8) / spin
         );
     }
     let _ = writeln!(out, "\n{ratios}");
+    out
+}
+
+/// Where a call's time goes: for each target, the mean time per request at
+/// concurrency 1 (one request at a time, so 1/rate) and the server's CPU
+/// time per request at concurrency 8, and what each adds to the least a
+/// Spin component costs.
+fn cost_split<'a>(row: &dyn Fn(&str, usize) -> Option<&'a Row>) -> String {
+    let cost = |name: &str| {
+        let mean_us =
+            row(name, 1).map_or(f64::NAN, |row| 1e6 / row.measurement.requests_per_second());
+        let cpu_us = row(name, 8).map_or(f64::NAN, |row| row.cpu_us_per_request);
+        (mean_us, cpu_us)
+    };
+    let floor = cost("bare: one component");
+    let chain = cost("bare chain");
+    let function = cost("function alone: double");
+    let router = cost("router alone: unknown method");
+    let app = cost("app: single calls");
+    let minus = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0, a.1 - b.1);
+    let mut out = String::from(
+        "| cost of one request | mean time at c=1 | server CPU at c=8 | what it adds (time, CPU) |\n|---|---:|---:|---|\n",
+    );
+    let mut line = |what: &str, (us, cpu): (f64, f64), (dus, dcpu): (f64, f64), adds: &str| {
+        let _ = writeln!(
+            out,
+            "| {what} | {us:.0} µs | {cpu:.0} µs | {dus:+.0} µs, {dcpu:+.0} µs: {adds} |"
+        );
+    };
+    line(
+        "bare: one component",
+        floor,
+        (0.0, 0.0),
+        "the floor, one minimal component",
+    );
+    line(
+        "bare chain",
+        chain,
+        minus(chain, floor),
+        "Spin's chain (a second instance and the hop), over the floor",
+    );
+    line(
+        "function alone: double",
+        function,
+        minus(function, floor),
+        "the function's own work, over the floor",
+    );
+    line(
+        "router alone: unknown method",
+        router,
+        minus(router, floor),
+        "the router's own work without a call, over the floor",
+    );
+    let own = minus(minus(function, floor), minus(floor, router));
+    line("app: single calls", app, minus(app, chain), &format!(
+        "the router's and the function's own work, over the bare chain (measured alone: {:+.0} µs, {:+.0} µs)",
+        own.0, own.1
+    ));
     out
 }
