@@ -48,6 +48,9 @@ pub const DIVIDE: Function<Division, Quotient> = Function {
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-fn handle(request: spin_sdk::http::Request) -> spin_sdk::http::Response {
-    rpc_function::component::serve(&DIVIDE, request)
+fn handle(
+    request: spin_sdk::http::IncomingRequest,
+    response_out: spin_sdk::http::ResponseOutparam,
+) {
+    rpc_function::component::respond(&DIVIDE, request, response_out)
 }

@@ -11,6 +11,9 @@ pub const DOUBLE: IntegerFunction = IntegerFunction {
 
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_component]
-fn handle(request: spin_sdk::http::Request) -> spin_sdk::http::Response {
-    rpc_function::component::serve(&DOUBLE, request)
+fn handle(
+    request: spin_sdk::http::IncomingRequest,
+    response_out: spin_sdk::http::ResponseOutparam,
+) {
+    rpc_function::component::respond(&DOUBLE, request, response_out)
 }

@@ -4,7 +4,7 @@
 //! [`builtin`], [`service`]) that builds and is unit-tested natively; its
 //! configuration (the [`app`] it was built for, whose function registry
 //! `build.rs` read from the app's `spin.toml` with `rpc-registry`;
-//! [`limits`]); the [`health`] check; the [`reply`] it gives over HTTP; and a thin Spin shell around it (`component`, wasm
+//! [`limits`], handed over as [`settings`]); the [`health`] check; the [`reply`] it gives over HTTP; and a thin Spin shell around it (`component`, wasm
 //! only) that reads the limits, moves bytes, and carries function calls over
 //! local service chaining.
 
@@ -17,6 +17,7 @@ pub mod limits;
 pub mod methods;
 pub mod reply;
 pub mod service;
+pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

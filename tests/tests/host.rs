@@ -112,7 +112,7 @@ fn variables_are_overridden_from_the_environment() {
         )
         .replace(
             "[component.double]",
-            "[component.rpc-router.variables]\nmax_batch_calls = \"{{ max_batch_calls }}\"\n[component.double]",
+            "[component.rpc-router.variables]\nsettings = \"max_batch_calls={{ max_batch_calls }}\"\n[component.double]",
         )
     };
     let batch = json!([

@@ -5,14 +5,17 @@
 //! Spin puts no timeout on chained calls, so the router races each request
 //! against its own timer.
 
-use super::body::{read_at_most, BodyError};
+use super::answer_body::read_at_most;
 use crate::dispatch::{Transport, TransportError};
 use futures::future::{join, select, Either};
 use futures::SinkExt;
+use rpc_function::component::body::BodyError;
 use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
 use std::pin::{pin, Pin};
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 use wasi::clocks::monotonic_clock;
 
@@ -97,18 +100,32 @@ async fn exchange(
     })
 }
 
-/// A future that is ready once a duration has passed, driven by a
+/// A future that is ready once a duration has passed, driven by one
 /// `wasi:clocks` pollable registered with the SDK's executor.
+///
+/// The executor polls the whole request again after any pollable is ready,
+/// so the timer subscribes once and learns that it fired from its own
+/// waker, rather than asking the clock (a host call) on every poll.
 pub struct Timer {
-    deadline: monotonic_clock::Instant,
+    duration: Duration,
+    fired: Arc<Fired>,
     _registration: Option<spin_executor::CancelOnDropToken>,
+}
+
+/// Set by the executor when the timer's pollable is ready.
+struct Fired(AtomicBool);
+
+impl Wake for Fired {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 impl Timer {
     pub fn after(duration: Duration) -> Self {
-        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
         Timer {
-            deadline: monotonic_clock::now().saturating_add(nanos),
+            duration,
+            fired: Arc::new(Fired(AtomicBool::new(false))),
             _registration: None,
         }
     }
@@ -117,13 +134,17 @@ impl Timer {
 impl Future for Timer {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
-        if monotonic_clock::now() >= self.deadline {
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.fired.0.load(Ordering::Relaxed) {
             return Poll::Ready(());
         }
-        let pollable = monotonic_clock::subscribe_instant(self.deadline);
-        let token = spin_executor::push_waker_and_get_token(pollable, context.waker().clone());
-        self._registration = Some(token.into());
+        if self._registration.is_none() {
+            let nanos = u64::try_from(self.duration.as_nanos()).unwrap_or(u64::MAX);
+            let pollable = monotonic_clock::subscribe_duration(nanos);
+            let waker = Waker::from(self.fired.clone());
+            let token = spin_executor::push_waker_and_get_token(pollable, waker);
+            self._registration = Some(token.into());
+        }
         Poll::Pending
     }
 }

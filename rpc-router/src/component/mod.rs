@@ -1,8 +1,8 @@
-//! The Spin shell: reads the configuration (the limits from Spin variables;
+//! The Spin shell: reads the configuration (the limits from its Spin variable;
 //! the functions are built in), reads the body within its size limit,
 //! answers through [`Service`], and writes the reply.
 
-mod body;
+mod answer_body;
 mod chain;
 
 use crate::dispatch::Grouping;
@@ -10,16 +10,17 @@ use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::service::Service;
+use crate::settings::{self, Settings};
 use crate::{app, health};
-use body::{read_at_most, BodyError};
 use chain::ServiceChain;
-use spin_sdk::http::{Fields, IncomingRequest, Method, OutgoingResponse, ResponseOutparam};
+use rpc_function::component::body::{self, BodyError};
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
 
 #[http_component]
 async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     let reply = reply_to(request).await;
-    send(reply, response_out).await;
+    send(reply, response_out);
 }
 
 async fn reply_to(request: IncomingRequest) -> Reply {
@@ -36,7 +37,7 @@ async fn reply_to(request: IncomingRequest) -> Reply {
     if request.method() != Method::Post {
         return Reply::method_not_allowed("POST");
     }
-    let body = match read_body(request, service.limits.max_request_bytes).await {
+    let body = match read_body(request, service.limits.max_request_bytes) {
         Ok(body) => body,
         Err(refusal) => return refusal,
     };
@@ -55,12 +56,13 @@ fn is_health_check(request: &IncomingRequest) -> bool {
 }
 
 /// The registry and the app's name as built in, the limits from the
-/// component's Spin variables.
+/// component's one Spin variable (one host call).
 fn configure() -> Result<Service, String> {
     let registry = app::registry().map_err(|error| error.to_string())?;
-    let variable = |name: &str| spin_sdk::variables::get(name).ok();
-    let limits = Limits::from_variables(variable)?;
-    let grouping = Grouping::from_variable(variable("group_calls").as_deref())?;
+    let text = spin_sdk::variables::get(settings::VARIABLE).unwrap_or_default();
+    let settings = Settings::parse(&text)?;
+    let limits = Limits::from_variables(|name| settings.get(name))?;
+    let grouping = Grouping::from_variable(settings.get("group_calls").as_deref())?;
     Ok(Service {
         registry,
         limits,
@@ -71,7 +73,7 @@ fn configure() -> Result<Service, String> {
 
 /// Reads the request body, stopping at the size limit instead of buffering
 /// whatever a client sends.
-async fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Reply> {
+fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Reply> {
     let too_large = || {
         Reply::refusal(
             413,
@@ -88,28 +90,18 @@ async fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Re
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
-    read_at_most(request.into_body_stream(), limit)
-        .await
-        .map_err(|error| match error {
-            BodyError::TooLarge => too_large(),
-            BodyError::Broken(error) => Reply::refusal(
-                400,
-                ErrorObject::parse_error(format!("the request body could not be read: {error}")),
-            ),
-        })
+    body::read(request, limit).map_err(|error| match error {
+        BodyError::TooLarge => too_large(),
+        BodyError::Broken(error) => Reply::refusal(
+            400,
+            ErrorObject::parse_error(format!("the request body could not be read: {error}")),
+        ),
+    })
 }
 
-async fn send(reply: Reply, response_out: ResponseOutparam) {
-    let headers: Vec<(String, Vec<u8>)> = reply
-        .headers()
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value.as_bytes().to_vec()))
-        .collect();
-    let response =
-        OutgoingResponse::new(Fields::from_list(&headers).unwrap_or_else(|_| Fields::new()));
-    let _ = response.set_status_code(reply.status());
+fn send(reply: Reply, response_out: ResponseOutparam) {
+    let status = reply.status();
+    let headers = reply.headers();
     let body = reply.into_body().unwrap_or_default();
-    if let Err(error) = response_out.set_with_body(response, body).await {
-        eprintln!("could not write the response: {error}");
-    }
+    body::write(response_out, status, &headers, &body);
 }

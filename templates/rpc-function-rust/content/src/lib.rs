@@ -3,7 +3,7 @@
 use rpc_function::{component, Function};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Request, Response};
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 
 /// {{summary}}
@@ -26,6 +26,6 @@ pub const FUNCTION: Function<Params, i64> = Function {
 };
 
 #[http_component]
-fn handle(request: Request) -> Response {
-    component::serve(&FUNCTION, request)
+fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+    component::respond(&FUNCTION, request, response_out)
 }

@@ -1,18 +1,11 @@
-//! Reading a body stream with a size limit, for the request the router gets
-//! and for the answers its functions give: stop at the limit instead of
-//! buffering whatever arrives.
+//! Reading a function's answer with a size limit, asynchronously (the
+//! calls of a batch are in flight together, and each races its timer):
+//! stop at the limit instead of buffering whatever arrives.
 
 use futures::{Stream, StreamExt};
+use rpc_function::component::body::BodyError;
 use std::fmt::Display;
 use std::pin::pin;
-
-/// Why a body was not read whole.
-pub enum BodyError {
-    /// More than the limit arrived.
-    TooLarge,
-    /// The stream failed.
-    Broken(String),
-}
 
 /// Reads a whole body of at most `limit` bytes.
 pub async fn read_at_most<E: Display>(
