@@ -7,14 +7,8 @@ use std::process::Command;
 
 /// Runs every build command of the manifest, in order, stopping at the first failure.
 pub fn build(manifest: &Manifest) -> Result<()> {
-    build_only(manifest, |_| true)
-}
-
-/// Runs the build commands of the components `selected` picks, as
-/// `spin build --component-id <id>...` does.
-pub fn build_only(manifest: &Manifest, selected: impl Fn(&str) -> bool) -> Result<()> {
     for (id, component) in &manifest.components {
-        let Some(build) = component.build.as_ref().filter(|_| selected(id)) else {
+        let Some(build) = component.build.as_ref() else {
             continue;
         };
         let workdir = manifest

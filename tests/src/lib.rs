@@ -33,6 +33,11 @@ pub fn faults_manifest_path() -> PathBuf {
     repo_root().join("tests/faulty/spin.toml")
 }
 
+/// The example app with the function written in Python.
+pub fn python_manifest_path() -> PathBuf {
+    repo_root().join("examples/python-function/spin.toml")
+}
+
 /// The function registry of the manifest at `path`, read as the router's
 /// build reads it: every test that knows which functions exist asks this.
 pub fn registry(path: &Path) -> rpc_registry::MethodRegistry {
@@ -43,12 +48,17 @@ pub fn registry(path: &Path) -> rpc_registry::MethodRegistry {
         .registry
 }
 
-/// Builds the components of the app and of the test-only app with the build
-/// commands of their manifests, once per test process.
+/// Builds the components of the app, of the Python example app and of the
+/// test-only app with the build commands of their manifests, once per test
+/// process.
 pub fn build_app() {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
-        for path in [manifest_path(), faults_manifest_path()] {
+        for path in [
+            manifest_path(),
+            python_manifest_path(),
+            faults_manifest_path(),
+        ] {
             let manifest = Manifest::load(&path).expect("the manifest loads");
             spin_build::build(&manifest).expect("the components build");
         }
@@ -231,7 +241,9 @@ impl Server {
                 // stime, cutime and cstime are fields 14 to 17.
                 let rest = stat.rsplit_once(") ")?.1;
                 let times = rest.split_whitespace().skip(11).take(4);
-                times.map(|field| field.parse::<u64>().ok()).sum::<Option<u64>>()
+                times
+                    .map(|field| field.parse::<u64>().ok())
+                    .sum::<Option<u64>>()
             })
             .sum();
         Duration::from_micros(ticks * 1_000_000 / ticks_per_second)

@@ -134,14 +134,14 @@ fn variables_are_overridden_from_the_environment() {
 
 #[test]
 fn a_chained_call_to_a_component_without_a_trigger_traps_the_caller_as_on_spin() {
-    // The router's registry (built from the shipped spin.toml) has `square`;
-    // here `square` is a component that no trigger names.
+    // The router's registry (built from the shipped spin.toml) has `divide`;
+    // here `divide` is a component that no trigger names.
     let allowed = r#"["http://*.spin.internal"]"#;
-    let untriggered = "[component.square]\nsource = \"{release}/double.wasm\"\n";
+    let untriggered = "[component.divide]\nsource = \"{release}/double.wasm\"\n";
     let app = HostedApp::serve(&(manifest("/rpc/...", allowed, PRIVATE) + untriggered), &[]);
     let (status, _) = app.call(
         "/rpc",
-        &json!({"jsonrpc": "2.0", "method": "square", "params": [1], "id": 1}),
+        &json!({"jsonrpc": "2.0", "method": "divide", "params": [1, 1], "id": 1}),
     );
     assert_eq!(status, 500);
     assert_eq!(

@@ -43,12 +43,16 @@ fn only_the_router_has_a_public_route() {
     assert_eq!(public, ["/health", "/rpc/..."]);
 }
 
-/// The registry-driven checks (`harness::functions`), on the shipped app
-/// and on the test-only one.
+/// The registry-driven checks (`harness::functions`), on the shipped app,
+/// the Python example and the test-only app.
 #[test]
 fn every_registered_function_is_private_calls_nothing_and_carries_a_work_budget() {
     harness::build_app();
-    for path in [shipped_path(), harness::faults_manifest_path()] {
+    for path in [
+        shipped_path(),
+        harness::python_manifest_path(),
+        harness::faults_manifest_path(),
+    ] {
         assert!(
             harness::registry(&path).functions().next().is_some(),
             "{} registers functions",

@@ -71,14 +71,12 @@ fn write_if_changed(path: &Path, contents: &[u8]) {
 /// A checkout of this repository at `into`: the files git lists (tracked or
 /// new, not ignored, so no build output) as they are in the working tree,
 /// and no other file (but its build output, `target/`, and the directories
-/// named in `rendered`), but `spin.toml`, which the caller writes. `square/` is linked rather than
-/// copied: building a Python function anew takes minutes, and the e2e suite
-/// covers it.
+/// named in `rendered`), but `spin.toml`, which the caller writes.
 fn checkout(into: &Path, rendered: &[&str]) {
     // Earlier layouts of this directory linked into the repository; a
     // checkout must not write through such a link.
     for entry in std::fs::read_dir(into).into_iter().flatten().flatten() {
-        if entry.file_type().is_ok_and(|t| t.is_symlink()) && entry.file_name() != "square" {
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
             std::fs::remove_file(entry.path()).expect("an old link removed");
         }
     }
@@ -98,22 +96,18 @@ fn checkout(into: &Path, rendered: &[&str]) {
     for file in listed.stdout.split(|&b| b == 0).filter(|f| !f.is_empty()) {
         let file = std::str::from_utf8(file).expect("a UTF-8 path");
         let from = repo_root().join(file);
-        if file == "spin.toml" || file.starts_with("square/") || !from.is_file() {
+        if file == "spin.toml" || !from.is_file() {
             continue;
         }
         write_if_changed(&into.join(file), &std::fs::read(&from).expect("a file"));
         files.insert(into.join(file));
     }
-    let kept = ["target", "square", "spin.toml"].iter().chain(rendered);
+    let kept = ["target", "spin.toml"].iter().chain(rendered);
     for entry in std::fs::read_dir(into).expect("the checkout").flatten() {
         let path = entry.path();
         if !kept.clone().any(|name| entry.file_name() == **name) {
             remove_unlisted(&path, &files);
         }
-    }
-    let square = into.join("square");
-    if std::fs::symlink_metadata(&square).is_err() {
-        std::os::unix::fs::symlink(repo_root().join("square"), &square).expect("a link");
     }
 }
 
@@ -152,9 +146,9 @@ fn a_function_from_the_template_works_with_the_router_unchanged() {
         format!("{}\n\n{snippet}", shipped.trim_end()).as_bytes(),
     );
 
-    // `spin build` (all but the linked Python function), then `spin up`.
+    // `spin build`, then `spin up`.
     let manifest = Manifest::load(&manifest_file).expect("the appended manifest loads");
-    spin_build::build_only(&manifest, |id| id != "square").expect("the app builds");
+    spin_build::build(&manifest).expect("the app builds");
     let hosted = HostedApp::serve_file(&manifest_file, &[]);
     assert_eq!(hosted.rpc(NAME, 27)["result"], json!(27));
     assert!(

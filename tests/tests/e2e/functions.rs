@@ -1,10 +1,11 @@
 //! The functions as deployed: `rpc.discover` lists what the registry holds,
-//! every registered function answers its own examples, and the Python
-//! function speaks the same contract as the Rust ones.
+//! every registered function of every app answers its own examples, and the
+//! Python function (the example app's) speaks the same contract as the Rust
+//! ones.
 
 use crate::checks::*;
 use crate::{Case, Servers};
-use harness::{faults_manifest_path, manifest_path};
+use harness::{faults_manifest_path, manifest_path, python_manifest_path};
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
 
@@ -92,13 +93,15 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     expect_eq(names(&faults), expected, "the faults app's methods")
 }
 
-/// Each function of each app, called through the router with a call built
-/// from its own `rpc.discover` entry (see `harness::functions`); the
-/// test-only app's `test.faulty` is served by the component `faulty`, so a
-/// method name that differs from its component id is covered too.
+/// Each function of each app (the shipped one, the Python example, the
+/// test-only one), called through the router with a call built from its own
+/// `rpc.discover` entry (see `harness::functions`); the test-only app's
+/// `test.faulty` is served by the component `faulty`, so a method name that
+/// differs from its component id is covered too.
 fn every_registered_function_answers_its_own_examples(servers: &Servers) -> Result<(), Failed> {
     for (manifest, server) in [
         (manifest_path(), &servers.default),
+        (python_manifest_path(), &servers.python),
         (faults_manifest_path(), &servers.faults),
     ] {
         let registry = harness::registry(&manifest);
@@ -126,7 +129,15 @@ fn registered_methods(manifest: &std::path::Path) -> Vec<String> {
 /// `square` is written in Python: the same argument rules, errors, list
 /// form, `echo` and self-description as the Rust functions.
 fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), Failed> {
-    let server = &servers.default;
+    let server = &servers.python;
+    for (params, result) in [(json!([12]), 144), (json!({"x": "-3"}), 9)] {
+        let reply = json_reply(&rpc(server, &call("square", params.clone(), json!(1))))?;
+        expect_eq(
+            reply,
+            json!({"jsonrpc": "2.0", "result": result, "id": 1}),
+            &format!("square {params}"),
+        )?;
+    }
     let batch = json!([
         call("square", json!([3037000499_i64]), json!(0)),
         call("square", json!([3037000500_i64]), json!(1)),
@@ -134,7 +145,7 @@ fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), F
         call("square", json!(["ten"]), json!(3)),
         call("square", json!({"x": 2, "y": 3}), json!(4)),
         call("square", json!([9223372036854775808_u64]), json!(5)),
-        call("double", json!([4]), json!(6)),
+        call("square", json!({"x": 4}), json!(6)),
     ]);
     let reply = json_reply(&rpc(server, &batch))?;
     let outcomes: Vec<Value> = responses(&reply)?.iter().map(outcome).collect();
@@ -145,7 +156,7 @@ fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), F
         json!(-32602),
         json!(-32602),
         json!(-32602),
-        json!(8),
+        json!(16),
     ];
     expect_eq(outcomes, expected.to_vec(), "square in a batch")?;
     let overflow = error_message(&reply[1]);

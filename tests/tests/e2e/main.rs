@@ -25,7 +25,9 @@ mod hostile;
 mod http;
 mod readme;
 
-use harness::{build_app, faults_manifest_path, manifest_path, Runtime, Server};
+use harness::{
+    build_app, faults_manifest_path, manifest_path, python_manifest_path, Runtime, Server,
+};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::sync::Arc;
 
@@ -37,6 +39,8 @@ pub struct Servers {
     pub small_limits: Server,
     /// The test-only app with `faulty`, a function that misbehaves on purpose.
     pub faults: Server,
+    /// The example app with `square`, a function written in Python.
+    pub python: Server,
 }
 
 pub type Case = fn(&Servers) -> Result<(), Failed>;
@@ -59,6 +63,7 @@ fn main() {
                 ],
             ),
             faults: Server::start(runtime, &faults_manifest_path(), &[]),
+            python: Server::start(runtime, &python_manifest_path(), &[]),
         });
         let cases = [
             contract::CASES,
@@ -90,11 +95,12 @@ fn main() {
             mut default,
             mut small_limits,
             mut faults,
+            mut python,
         }) = Arc::try_unwrap(servers)
         else {
             unreachable!("every trial has ended");
         };
-        for server in [&mut default, &mut small_limits, &mut faults] {
+        for server in [&mut default, &mut small_limits, &mut faults, &mut python] {
             left_running.extend(server.stop().err());
         }
     }
