@@ -22,14 +22,15 @@ impl<'a> Message<'a> {
             Ok(text) => text,
             Err(error) => return Message::Unanswerable(ErrorObject::parse_error(error)),
         };
-        let value: &RawValue = match serde_json::from_str(text) {
-            Ok(value) => value,
-            Err(error) => return Message::Unanswerable(ErrorObject::parse_error(error)),
-        };
-        if !value.get().starts_with('[') {
-            return Message::Single(Request::parse(value));
+        // Any valid JSON array reads as a list of raw entries, so a batch is
+        // read in one pass over the text (each entry then in one more).
+        if !text.trim_start().starts_with('[') {
+            return match serde_json::from_str(text) {
+                Ok(value) => Message::Single(Request::parse(value)),
+                Err(error) => Message::Unanswerable(ErrorObject::parse_error(error)),
+            };
         }
-        let entries: Vec<&RawValue> = match serde_json::from_str(value.get()) {
+        let entries: Vec<&RawValue> = match serde_json::from_str(text) {
             Ok(entries) => entries,
             Err(error) => return Message::Unanswerable(ErrorObject::parse_error(error)),
         };
