@@ -65,8 +65,9 @@ impl Row {
 struct Plan {
     quick: bool,
     duration: Duration,
-    /// Rounds of each head-to-head pair.
+    /// Rounds of each head-to-head pair, and how long each side runs in one.
     rounds: usize,
+    pair_duration: Duration,
     all: &'static [usize],
     split: &'static [usize],
 }
@@ -99,6 +100,7 @@ fn main() {
             quick,
             duration: Duration::from_secs(2),
             rounds: 3,
+            pair_duration: Duration::from_secs(2),
             all: &[1, 8],
             split: &[1, 8],
         }
@@ -107,6 +109,7 @@ fn main() {
             quick,
             duration: Duration::from_secs(6),
             rounds: 5,
+            pair_duration: Duration::from_secs(3),
             all: &[1, 8, 64],
             split: &[1, 8],
         }
@@ -122,7 +125,7 @@ fn main() {
     let unbudgeted_workloads =
         app_workloads(&unbudgeted).map(|workload| (workload, unbudgeted.address));
     let pairs = pairs(&targets, &unbudgeted_workloads);
-    let head_to_head = head_to_head::run(&runtime, &pairs, plan.rounds, plan.duration);
+    let head_to_head = head_to_head::run(&runtime, &pairs, plan.rounds, plan.pair_duration);
     let mut rows = Vec::new();
     for target in &targets {
         // Warm up: first instances, connection set-up, caches.
@@ -411,6 +414,30 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
                 sides: [sides.0, sides.1],
             }));
         }
+        // What the router and the function cost on their own, each alone
+        // against the least a component costs.
+        for (alone, what) in [
+            (format!("router alone{on}: unknown method"), "router"),
+            (format!("function alone{on}: double"), "function"),
+        ] {
+            let floor = format!("bare: one component{on}");
+            let found = |name: &str| {
+                targets
+                    .iter()
+                    .find(|t| t.name == name)
+                    .map(|t| t.name.as_str())
+            };
+            if let Some(sides) = found(&alone)
+                .and_then(side)
+                .zip(found(&floor).and_then(side))
+            {
+                pairs.push(Pair {
+                    key: format!("{key}{what}_alone_vs_one_component"),
+                    concurrency: 8,
+                    sides: [sides.0, sides.1],
+                });
+            }
+        }
         if on.is_empty() {
             pairs.extend(
                 side(batches)
@@ -547,8 +574,7 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
     let percentile =
         |name: &str, q: f64| row(name, 8).map_or(f64::NAN, |row| row.measurement.percentile_ms(q));
 
-    let _ = writeln!(out, "\n{}", cost_split(&row));
-    let _ = writeln!(out, "{}", head_to_head::table(head_to_head, plan.rounds));
+    let _ = writeln!(out, "\n{}", head_to_head::table(head_to_head, plan.rounds));
     let _ = writeln!(out, "\n| component (release) | size |\n|---|---:|");
     for file in [
         "rpc_router.wasm",
@@ -597,63 +623,5 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
         );
     }
     let _ = writeln!(out, "\n{ratios}");
-    out
-}
-
-/// Where a call's time goes: for each target, the mean time per request at
-/// concurrency 1 (one request at a time, so 1/rate) and the server's CPU
-/// time per request at concurrency 8, and what each adds to the least a
-/// Spin component costs.
-fn cost_split<'a>(row: &dyn Fn(&str, usize) -> Option<&'a Row>) -> String {
-    let cost = |name: &str| {
-        let mean_us =
-            row(name, 1).map_or(f64::NAN, |row| 1e6 / row.measurement.requests_per_second());
-        let cpu_us = row(name, 8).map_or(f64::NAN, |row| row.cpu_us_per_request);
-        (mean_us, cpu_us)
-    };
-    let floor = cost("bare: one component");
-    let chain = cost("bare chain");
-    let function = cost("function alone: double");
-    let router = cost("router alone: unknown method");
-    let app = cost("app: single calls");
-    let minus = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0, a.1 - b.1);
-    let mut out = String::from(
-        "| cost of one request | mean time at c=1 | server CPU at c=8 | what it adds (time, CPU) |\n|---|---:|---:|---|\n",
-    );
-    let mut line = |what: &str, (us, cpu): (f64, f64), (dus, dcpu): (f64, f64), adds: &str| {
-        let _ = writeln!(
-            out,
-            "| {what} | {us:.0} µs | {cpu:.0} µs | {dus:+.0} µs, {dcpu:+.0} µs: {adds} |"
-        );
-    };
-    line(
-        "bare: one component",
-        floor,
-        (0.0, 0.0),
-        "the floor, one minimal component",
-    );
-    line(
-        "bare chain",
-        chain,
-        minus(chain, floor),
-        "Spin's chain (a second instance and the hop), over the floor",
-    );
-    line(
-        "function alone: double",
-        function,
-        minus(function, floor),
-        "the function's own work, over the floor",
-    );
-    line(
-        "router alone: unknown method",
-        router,
-        minus(router, floor),
-        "the router's own work without a call, over the floor",
-    );
-    let own = minus(minus(function, floor), minus(floor, router));
-    line("app: single calls", app, minus(app, chain), &format!(
-        "the router's and the function's own work, over the bare chain (measured alone: {:+.0} µs, {:+.0} µs)",
-        own.0, own.1
-    ));
     out
 }
