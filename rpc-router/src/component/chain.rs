@@ -13,9 +13,7 @@ use rpc_function::component::body::BodyError;
 use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
 use std::pin::{pin, Pin};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll};
 use std::time::Duration;
 use wasi::clocks::monotonic_clock;
 
@@ -100,32 +98,18 @@ async fn exchange(
     })
 }
 
-/// A future that is ready once a duration has passed, driven by one
+/// A future that is ready once a duration has passed, driven by a
 /// `wasi:clocks` pollable registered with the SDK's executor.
-///
-/// The executor polls the whole request again after any pollable is ready,
-/// so the timer subscribes once and learns that it fired from its own
-/// waker, rather than asking the clock (a host call) on every poll.
 pub struct Timer {
-    duration: Duration,
-    fired: Arc<Fired>,
+    deadline: monotonic_clock::Instant,
     _registration: Option<spin_executor::CancelOnDropToken>,
-}
-
-/// Set by the executor when the timer's pollable is ready.
-struct Fired(AtomicBool);
-
-impl Wake for Fired {
-    fn wake(self: Arc<Self>) {
-        self.0.store(true, Ordering::Relaxed);
-    }
 }
 
 impl Timer {
     pub fn after(duration: Duration) -> Self {
+        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
         Timer {
-            duration,
-            fired: Arc::new(Fired(AtomicBool::new(false))),
+            deadline: monotonic_clock::now().saturating_add(nanos),
             _registration: None,
         }
     }
@@ -134,17 +118,13 @@ impl Timer {
 impl Future for Timer {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if self.fired.0.load(Ordering::Relaxed) {
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if monotonic_clock::now() >= self.deadline {
             return Poll::Ready(());
         }
-        if self._registration.is_none() {
-            let nanos = u64::try_from(self.duration.as_nanos()).unwrap_or(u64::MAX);
-            let pollable = monotonic_clock::subscribe_duration(nanos);
-            let waker = Waker::from(self.fired.clone());
-            let token = spin_executor::push_waker_and_get_token(pollable, waker);
-            self._registration = Some(token.into());
-        }
+        let pollable = monotonic_clock::subscribe_instant(self.deadline);
+        let token = spin_executor::push_waker_and_get_token(pollable, context.waker().clone());
+        self._registration = Some(token.into());
         Poll::Pending
     }
 }
