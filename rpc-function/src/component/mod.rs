@@ -10,8 +10,12 @@
 pub mod body;
 
 use crate::function::{answer, Answer, Callable};
-use body::write;
+use body::{write, BodyError};
 use spin_sdk::http::{IncomingRequest, Method, Request, Response, ResponseOutparam};
+use std::borrow::Cow;
+
+/// The methods an inner request may use, for a 405's `allow` header.
+const ALLOW: &str = "GET, POST";
 
 /// Serves one inner request: `POST` with an inner body calls the function,
 /// `GET` describes it; any other method is 405.
@@ -20,9 +24,45 @@ pub fn respond(
     request: IncomingRequest,
     response_out: ResponseOutparam,
 ) {
-    let answer = match request.method() {
-        // The router bounds what it sends; a function reads what comes.
-        Method::Post => match body::read(request, usize::MAX) {
+    let method = request.method();
+    // The router bounds what it sends; a function reads what comes.
+    let read = || body::read(request, usize::MAX).map(Cow::Owned);
+    match answer_to(function, method, read) {
+        Some(answer) => {
+            let json = [("content-type", "application/json")];
+            write(response_out, answer.status, &json, &answer.body);
+        }
+        None => write(response_out, 405, &[("allow", ALLOW)], &[]),
+    }
+}
+
+/// Serves one inner request already read into a `Request`.
+pub fn serve(function: &(impl Callable + ?Sized), request: Request) -> Response {
+    let read = || Ok(Cow::Borrowed(request.body()));
+    match answer_to(function, request.method().clone(), read) {
+        Some(answer) => Response::builder()
+            .status(answer.status)
+            .header("content-type", "application/json")
+            .body(answer.body)
+            .build(),
+        None => Response::builder()
+            .status(405)
+            .header("allow", ALLOW)
+            .body(())
+            .build(),
+    }
+}
+
+/// What a function answers an inner request: `POST` calls it with the body
+/// `read` gives (read only then), `GET` describes it; `None` for any other
+/// method.
+fn answer_to<'a>(
+    function: &(impl Callable + ?Sized),
+    method: Method,
+    read: impl FnOnce() -> Result<Cow<'a, [u8]>, BodyError>,
+) -> Option<Answer> {
+    Some(match method {
+        Method::Post => match read() {
             Ok(body) => answer(function, &body),
             Err(problem) => Answer {
                 status: 400,
@@ -33,31 +73,6 @@ pub fn respond(
             status: 200,
             body: function.describe(),
         },
-        _ => return write(response_out, 405, &[("allow", "GET, POST")], &[]),
-    };
-    let json = [("content-type", "application/json")];
-    write(response_out, answer.status, &json, &answer.body);
-}
-
-/// Serves one inner request already read into a `Request`.
-pub fn serve(function: &(impl Callable + ?Sized), request: Request) -> Response {
-    let answer = match request.method() {
-        Method::Post => answer(function, request.body()),
-        Method::Get => Answer {
-            status: 200,
-            body: function.describe(),
-        },
-        _ => {
-            return Response::builder()
-                .status(405)
-                .header("allow", "GET, POST")
-                .body(())
-                .build();
-        }
-    };
-    Response::builder()
-        .status(answer.status)
-        .header("content-type", "application/json")
-        .body(answer.body)
-        .build()
+        _ => return None,
+    })
 }
