@@ -383,73 +383,52 @@ fn app_workloads(server: &Server) -> [Workload; 2] {
 /// (at concurrency 1 and 8) and its batches against native batches, on each
 /// runtime; and the app against itself without work budgets.
 fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2]) -> Vec<Pair<'a>> {
-    let side = |name: &'a str| {
+    let side = |name: &str| {
         let target = targets.iter().find(|target| target.name == name)?;
         Some(Side {
-            name,
+            name: &target.name,
             address: target.server.address,
             workload: &target.workload,
         })
     };
+    // A pair of two targets, if both run here (the Spin ones only with Spin).
+    let pair = |key: String, concurrency: usize, first: &str, second: &str| {
+        Some(Pair {
+            key,
+            concurrency,
+            sides: [side(first)?, side(second)?],
+        })
+    };
     let mut pairs = Vec::new();
     for (on, key) in [("", ""), (" on spin", "spin_")] {
-        let names = [
-            format!("app{on}: single calls"),
-            format!("bare chain{on}"),
-            format!("app{on}: batches of 100"),
-        ];
-        let [single, bare, batches] = names.each_ref().map(|name| {
-            targets
-                .iter()
-                .find(|t| &t.name == name)
-                .map(|t| t.name.as_str())
-        });
-        let (Some(single), Some(bare), Some(batches)) = (single, bare, batches) else {
-            continue;
-        };
         for concurrency in [1, 8] {
-            pairs.extend(side(single).zip(side(bare)).map(|sides| Pair {
-                key: format!("{key}app_vs_bare_chain_c{concurrency}"),
+            pairs.extend(pair(
+                format!("{key}app_vs_bare_chain_c{concurrency}"),
                 concurrency,
-                sides: [sides.0, sides.1],
-            }));
+                &format!("app{on}: single calls"),
+                &format!("bare chain{on}"),
+            ));
         }
         // What the router and the function cost on their own, each alone
         // against the least a component costs.
-        for (alone, what) in [
-            (format!("router alone{on}: unknown method"), "router"),
-            (format!("function alone{on}: double"), "function"),
+        for (what, alone) in [
+            ("router", format!("router alone{on}: unknown method")),
+            ("function", format!("function alone{on}: double")),
         ] {
-            let floor = format!("bare: one component{on}");
-            let found = |name: &str| {
-                targets
-                    .iter()
-                    .find(|t| t.name == name)
-                    .map(|t| t.name.as_str())
-            };
-            if let Some(sides) = found(&alone)
-                .and_then(side)
-                .zip(found(&floor).and_then(side))
-            {
-                pairs.push(Pair {
-                    key: format!("{key}{what}_alone_vs_one_component"),
-                    concurrency: 8,
-                    sides: [sides.0, sides.1],
-                });
-            }
-        }
-        if on.is_empty() {
-            pairs.extend(
-                side(batches)
-                    .zip(side("native jsonrpsee: batches of 100"))
-                    .map(|sides| Pair {
-                        key: "batch100_vs_jsonrpsee_batch100".into(),
-                        concurrency: 8,
-                        sides: [sides.0, sides.1],
-                    }),
-            );
+            pairs.extend(pair(
+                format!("{key}{what}_alone_vs_one_component"),
+                8,
+                &alone,
+                &format!("bare: one component{on}"),
+            ));
         }
     }
+    pairs.extend(pair(
+        "batch100_vs_jsonrpsee_batch100".into(),
+        8,
+        "app: batches of 100",
+        "native jsonrpsee: batches of 100",
+    ));
     for (key, with, (workload, address)) in [
         ("work_budget_single", "app: single calls", &unbudgeted[0]),
         (
@@ -564,15 +543,14 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
             row.peak_rss_mib
         );
     }
-    let row = |name: &str, concurrency: usize| {
+    // The ratios read off the table compare targets at concurrency 8.
+    let at_8 = |name: &str| {
         rows.iter()
-            .find(|row| row.target == name && row.concurrency == concurrency)
+            .find(|row| row.target == name && row.concurrency == 8)
     };
-    let rate = |name: &str, concurrency: usize| {
-        row(name, concurrency).map_or(f64::NAN, Row::calls_per_second)
-    };
+    let rate = |name: &str| at_8(name).map_or(f64::NAN, Row::calls_per_second);
     let percentile =
-        |name: &str, q: f64| row(name, 8).map_or(f64::NAN, |row| row.measurement.percentile_ms(q));
+        |name: &str, q: f64| at_8(name).map_or(f64::NAN, |row| row.measurement.percentile_ms(q));
 
     let _ = writeln!(out, "\n{}", head_to_head::table(head_to_head, plan.rounds));
     let _ = writeln!(out, "\n| component (release) | size |\n|---|---:|");
@@ -594,8 +572,8 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
         percentile(single, 99.0) / percentile(single, 50.0),
         percentile(single, 99.9) / percentile(single, 50.0),
     );
-    let app = rate(single, 8);
-    let batches = rate("app: batches of 100", 8);
+    let app = rate(single);
+    let batches = rate("app: batches of 100");
     // The head-to-head ratios first (measured in turn), then those read
     // off the table.
     let mut ratios = String::from("ratios:");
@@ -606,20 +584,20 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
         ratios,
         " bare_chain_vs_one_component={:.2} batch100_vs_single={:.1} batch100_ungrouped_vs_single={:.1} \
          vs_process_per_call={:.0} vs_jsonrpsee={:.2} batch100_vs_jsonrpsee={:.2}",
-        rate("bare chain", 8) / rate("bare: one component", 8),
+        rate("bare chain") / rate("bare: one component"),
         batches / app,
-        rate("app: batches, ungrouped", 8) / app,
-        app / rate("2019 way: process per call", 8),
-        app / rate("native jsonrpsee", 8),
-        batches / rate("native jsonrpsee", 8),
+        rate("app: batches, ungrouped") / app,
+        app / rate("2019 way: process per call"),
+        app / rate("native jsonrpsee"),
+        batches / rate("native jsonrpsee"),
     );
-    let spin = rate("app on spin: single calls", 8);
+    let spin = rate("app on spin: single calls");
     if spin.is_finite() {
         let _ = write!(
             ratios,
             " spin_batch100_vs_single={:.1} spin_batch100_ungrouped_vs_single={:.1}",
-            rate("app on spin: batches of 100", 8) / spin,
-            rate("app on spin: batches, ungrouped", 8) / spin
+            rate("app on spin: batches of 100") / spin,
+            rate("app on spin: batches, ungrouped") / spin
         );
     }
     let _ = writeln!(out, "\n{ratios}");
