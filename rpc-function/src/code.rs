@@ -19,3 +19,8 @@ pub const FUNCTION_MALFORMED: i64 = -32002;
 pub const FUNCTION_UNREACHABLE: i64 = -32003;
 /// The function's answer was larger than the answer size limit.
 pub const FUNCTION_ANSWER_TOO_LARGE: i64 = -32004;
+/// The request carries no valid bearer token, where the app requires one
+/// (HTTP 401).
+pub const UNAUTHORIZED: i64 = -32005;
+/// The method is outside the scope of the request's token.
+pub const OUT_OF_SCOPE: i64 = -32006;

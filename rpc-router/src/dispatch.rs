@@ -14,7 +14,7 @@ use crate::methods::FunctionCall;
 use futures::future::join_all;
 use rpc_function::inner::{ListCall, Outcome, OutcomeList, SingleCall};
 use serde_json::value::RawValue;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Carries one inner request to a function and brings back its answer body.
 /// On Spin this is local service chaining; in unit tests, a function in-process.
@@ -43,6 +43,10 @@ pub enum TransportError {
 
 /// What one call gave: a result, or the error for the client.
 pub type CallResult = Result<Box<RawValue>, ErrorObject>;
+
+/// A call's result, and how long it waited for its function: from the first
+/// request that carried it to the answer that settled it.
+pub type TimedResult = (CallResult, Duration);
 
 /// How the calls of a batch travel (the Spin variable `group_calls`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,7 +77,7 @@ pub async fn run_all<T: Transport>(
     transport: &T,
     calls: &[FunctionCall<'_>],
     grouping: Grouping,
-) -> Vec<CallResult> {
+) -> Vec<TimedResult> {
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
     for (index, call) in calls.iter().enumerate() {
         let group = match grouping {
@@ -93,7 +97,7 @@ pub async fn run_all<T: Transport>(
     }))
     .await;
 
-    let mut results: Vec<Option<CallResult>> = calls.iter().map(|_| None).collect();
+    let mut results: Vec<Option<TimedResult>> = calls.iter().map(|_| None).collect();
     for ((_, members), group_results) in groups.iter().zip(answered) {
         for (&index, result) in members.iter().zip(group_results) {
             results[index] = Some(result);
@@ -102,7 +106,10 @@ pub async fn run_all<T: Transport>(
     results
         .into_iter()
         .map(|result| {
-            result.unwrap_or_else(|| Err(ErrorObject::internal_error("a call was not run")))
+            result.unwrap_or_else(|| {
+                let error = ErrorObject::internal_error("a call was not run");
+                (Err(error), Duration::ZERO)
+            })
         })
         .collect()
 }
@@ -112,21 +119,23 @@ async fn run_group<T: Transport>(
     transport: &T,
     function: &str,
     calls: Vec<&FunctionCall<'_>>,
-) -> Vec<CallResult> {
+) -> Vec<TimedResult> {
+    let start = Instant::now();
+    let settled = |result: CallResult| (result, start.elapsed());
     if let [call] = calls.as_slice() {
-        return vec![run_single(transport, function, call).await];
+        return vec![settled(run_single(transport, function, call).await)];
     }
     match run_list(transport, function, &calls).await {
-        Ok(results) => results,
+        Ok(results) => results.into_iter().map(settled).collect(),
         Err(ListFailure::TimedOut(limit)) => {
             let error = transport_error(function, TransportError::TimedOut(limit));
-            calls.iter().map(|_| Err(error.clone())).collect()
+            calls.iter().map(|_| settled(Err(error.clone()))).collect()
         }
         Err(ListFailure::Other) => {
             join_all(
                 calls
                     .iter()
-                    .map(|call| run_single(transport, function, call)),
+                    .map(|call| async { settled(run_single(transport, function, call).await) }),
             )
             .await
         }

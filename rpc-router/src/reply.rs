@@ -12,13 +12,14 @@ pub enum Reply {
     /// HTTP 204 and no body: every request of the message was a notification.
     NoContent,
     /// An HTTP error before any JSON-RPC processing (a body over the size
-    /// limit, another HTTP method, a bad configuration): still a JSON-RPC
-    /// error object, id `null`.
+    /// limit, another HTTP method, no valid token, a bad configuration):
+    /// still a JSON-RPC error object, id `null`.
     Refusal {
         status: u16,
         error: ErrorObject,
-        /// For a 405: the HTTP methods the route accepts (its `Allow` header).
-        allow: Option<&'static str>,
+        /// The header a refusal of its kind carries: `Allow` for a 405,
+        /// `WWW-Authenticate` for a 401.
+        header: Option<(&'static str, &'static str)>,
     },
 }
 
@@ -27,7 +28,7 @@ impl Reply {
         Reply::Refusal {
             status,
             error,
-            allow: None,
+            header: None,
         }
     }
 
@@ -36,7 +37,16 @@ impl Reply {
         Reply::Refusal {
             status: 405,
             error: ErrorObject::invalid_request(format!("use HTTP {allowed}")),
-            allow: Some(allowed),
+            header: Some(("allow", allowed)),
+        }
+    }
+
+    /// HTTP 401 with its `WWW-Authenticate` challenge.
+    pub fn unauthorized(error: ErrorObject, challenge: &'static str) -> Self {
+        Reply::Refusal {
+            status: 401,
+            error,
+            header: Some(("www-authenticate", challenge)),
         }
     }
 
@@ -48,18 +58,18 @@ impl Reply {
         }
     }
 
-    /// The headers that go with it: the body's type, and `Allow` for a 405.
+    /// The headers that go with it: the body's type, and a refusal's own.
     pub fn headers(&self) -> Vec<(&'static str, &'static str)> {
         let mut headers = Vec::new();
         if !matches!(self, Reply::NoContent) {
             headers.push(("content-type", "application/json"));
         }
         if let Reply::Refusal {
-            allow: Some(allowed),
+            header: Some(header),
             ..
         } = self
         {
-            headers.push(("allow", *allowed));
+            headers.push(*header);
         }
         headers
     }

@@ -5,16 +5,20 @@
 
 use crate::app::AppInfo;
 use crate::builtin::{discover, echo, BuiltIn};
+use crate::call_log::CallRecord;
 use crate::dispatch::{run_all, Grouping, Transport};
 use crate::jsonrpc::request::InvalidRequest;
 use crate::jsonrpc::response::Outcome;
-use crate::jsonrpc::{Id, Message, Request, Response};
+use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
 use crate::limits::Limits;
 use crate::methods::{resolve, FunctionCall};
 use crate::reply::Reply;
+use crate::tokens::Scope;
 use futures::future::{join, OptionFuture};
 use rpc_registry::MethodRegistry;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::time::Duration;
 
 /// Where each request of a message stands while its call is made.
 enum Slot<'a> {
@@ -24,8 +28,9 @@ enum Slot<'a> {
     Calling { index: usize, id: Option<Id<'a>> },
     /// Waiting for the discovery document (`rpc.discover`).
     Discovering { id: Id<'a> },
-    /// A notification whose method could not be resolved: no answer (spec §4.1).
-    Silent,
+    /// A notification with nothing to run: never answered (spec §4.1), its
+    /// error only logged.
+    Silent { outcome: Result<(), i64> },
 }
 
 /// The router's configuration, read once per request (see `component`).
@@ -34,6 +39,18 @@ pub struct Service {
     pub limits: Limits,
     pub grouping: Grouping,
     pub info: AppInfo,
+    /// The methods this request may call (its token's; all when open).
+    pub scope: Scope,
+}
+
+/// What answered a request body: the reply, and what the call log says of it.
+#[derive(Debug)]
+pub struct Answered<'a> {
+    pub reply: Reply,
+    /// The number of entries of a batch; `None` for a single request.
+    pub batch: Option<usize>,
+    /// One record per entry of the message, in its order.
+    pub calls: Vec<CallRecord<'a>>,
 }
 
 impl Service {
@@ -42,8 +59,20 @@ impl Service {
     fn plan<'a>(&'a self, request: Request<'a>, calls: &mut Vec<FunctionCall<'a>>) -> Slot<'a> {
         let planned = match BuiltIn::named(&request.method) {
             Some(BuiltIn::Discover) => discover::check_params(request.params).map(|()| None),
-            Some(BuiltIn::Echo) => echo::resolve(&self.registry, request.params).map(Some),
-            None => resolve(&self.registry, &request.method, request.params).map(Some),
+            Some(BuiltIn::Echo) if !self.scope.allows(&request.method) => {
+                Err(ErrorObject::out_of_scope(&request.method))
+            }
+            Some(BuiltIn::Echo) => {
+                echo::resolve(&self.registry, request.params, &self.scope).map(Some)
+            }
+            None => resolve(&self.registry, &request.method, request.params)
+                .and_then(|call| {
+                    let allowed = self.scope.allows(&request.method);
+                    allowed
+                        .then_some(call)
+                        .ok_or_else(|| ErrorObject::out_of_scope(&request.method))
+                })
+                .map(Some),
         };
         match (planned, request.id) {
             (Ok(Some(call)), id) => {
@@ -55,40 +84,65 @@ impl Service {
             }
             (Ok(None), Some(id)) => Slot::Discovering { id },
             (Err(error), Some(id)) => Slot::Answered(Response::error(id, error)),
-            (Ok(None) | Err(_), None) => Slot::Silent,
+            (Ok(None), None) => Slot::Silent { outcome: Ok(()) },
+            (Err(error), None) => Slot::Silent {
+                outcome: Err(error.code),
+            },
         }
     }
 
     /// Answers one request body.
-    pub async fn answer<T: Transport>(&self, body: &[u8], transport: &T) -> Reply {
-        let (entries, is_batch) = match Message::parse(body, self.limits.max_batch_calls) {
+    pub async fn answer<'a, T: Transport>(&'a self, body: &'a [u8], transport: &T) -> Answered<'a> {
+        let (entries, batch) = match Message::parse(body, self.limits.max_batch_calls) {
             Message::Unanswerable(error) => {
-                return Reply::Json(Response::error(Id::NULL, error).to_json())
+                let calls = vec![unrun(None, Err(error.code))];
+                let reply = Reply::Json(Response::error(Id::NULL, error).to_json());
+                return Answered {
+                    reply,
+                    batch: None,
+                    calls,
+                };
             }
-            Message::Single(entry) => (vec![entry], false),
-            Message::Batch(entries) => (entries, true),
+            Message::Single(entry) => (vec![entry], None),
+            Message::Batch(entries) => {
+                let size = entries.len();
+                (entries, Some(size))
+            }
         };
-        let responses = self.answer_all(entries, transport).await;
-        match (responses.as_slice(), is_batch) {
+        let (responses, calls) = self.answer_all(entries, transport).await;
+        let reply = match (responses.as_slice(), batch) {
             ([], _) => Reply::NoContent,
-            ([response], false) => Reply::Json(response.to_json()),
+            ([response], None) => Reply::Json(response.to_json()),
             (responses, _) => Reply::Json(Response::batch_to_json(responses)),
+        };
+        Answered {
+            reply,
+            batch,
+            calls,
         }
     }
 
     /// Answers the entries of a message, all calls in flight at once; the
-    /// responses keep the order of the requests that get one.
+    /// responses keep the order of the requests that get one, the records
+    /// that of every entry.
     async fn answer_all<'a, T: Transport>(
         &'a self,
         entries: Vec<Result<Request<'a>, InvalidRequest<'a>>>,
         transport: &T,
-    ) -> Vec<Response<'a>> {
+    ) -> (Vec<Response<'a>>, Vec<CallRecord<'a>>) {
         let mut calls: Vec<FunctionCall<'a>> = Vec::new();
+        let mut methods: Vec<Option<Cow<'a, str>>> = Vec::with_capacity(entries.len());
         let slots: Vec<Slot<'a>> = entries
             .into_iter()
             .map(|entry| match entry {
-                Err(invalid) => Slot::Answered(Response::error(invalid.id, invalid.error)),
-                Ok(request) => self.plan(request, &mut calls),
+                Err(invalid) => {
+                    methods.push(None);
+                    Slot::Answered(Response::error(invalid.id, invalid.error))
+                }
+                Ok(request) => {
+                    methods.push(Some(request.method.clone()));
+                    self.plan(request, &mut calls)
+                }
             })
             .collect();
 
@@ -96,28 +150,57 @@ impl Service {
             .iter()
             .any(|slot| matches!(slot, Slot::Discovering { .. }));
         let document: OptionFuture<_> = discovering
-            .then(|| discover::document(transport, &self.registry, &self.info))
+            .then(|| discover::document(transport, &self.registry, &self.info, &self.scope))
             .into();
         let (results, document): (_, Option<Box<RawValue>>) =
             join(run_all(transport, &calls, self.grouping), document).await;
         let mut results: Vec<_> = results.into_iter().map(Some).collect();
-        slots
-            .into_iter()
-            .filter_map(|slot| match slot {
-                Slot::Answered(response) => Some(response),
-                Slot::Silent => None,
+        let mut records = Vec::with_capacity(slots.len());
+        let mut responses = Vec::with_capacity(slots.len());
+        for (slot, method) in slots.into_iter().zip(methods) {
+            let (response, record) = match slot {
+                Slot::Answered(response) => {
+                    let outcome = response.error_code().map_or(Ok(()), Err);
+                    (Some(response), unrun(method, outcome))
+                }
+                Slot::Silent { outcome } => (None, unrun(method, outcome)),
                 Slot::Discovering { id } => {
-                    Some(Response::new(id, Outcome::Result(document.clone()?)))
+                    let outcome = match document.clone() {
+                        Some(document) => Outcome::Result(document),
+                        None => Outcome::Error(ErrorObject::internal_error("no document")),
+                    };
+                    (Some(Response::new(id, outcome)), unrun(method, Ok(())))
                 }
                 Slot::Calling { index, id } => {
-                    let id = id?;
-                    let outcome = match results[index].take()? {
+                    let (result, duration) = results[index]
+                        .take()
+                        .unwrap_or((Err(ErrorObject::internal_error("not run")), Duration::ZERO));
+                    let record = CallRecord {
+                        method,
+                        function: Some(calls[index].function),
+                        outcome: result.as_ref().map(|_| ()).map_err(|error| error.code),
+                        duration,
+                    };
+                    let outcome = match result {
                         Ok(result) => Outcome::Result(result),
                         Err(error) => Outcome::Error(error),
                     };
-                    Some(Response::new(id, outcome))
+                    (id.map(|id| Response::new(id, outcome)), record)
                 }
-            })
-            .collect()
+            };
+            responses.extend(response);
+            records.push(record);
+        }
+        (responses, records)
+    }
+}
+
+/// The record of an entry answered without a function call.
+fn unrun(method: Option<Cow<'_, str>>, outcome: Result<(), i64>) -> CallRecord<'_> {
+    CallRecord {
+        method,
+        function: None,
+        outcome,
+        duration: Duration::ZERO,
     }
 }

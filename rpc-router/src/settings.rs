@@ -1,63 +1,80 @@
 //! The router's settings, as its one component variable carries them.
 //!
-//! The app's variables (`max_batch_calls`, ...) stay what users set, but
-//! `spin.toml` hands them to the router in one component variable,
-//! `settings`, a template over all of them:
-//! `"max_batch_calls={{ max_batch_calls }} call_timeout_ms={{ ... }}"`.
+//! The app's variables (`max_batch_calls`, `tokens`, ...) stay what users
+//! set, but `spin.toml` hands them to the router in one component variable,
+//! `settings`, a template over all of them, one `name=value` line each:
+//!
+//! ```text
+//! max_batch_calls={{ max_batch_calls }}
+//! tokens={{ tokens }}
+//! ```
+//!
 //! A request costs one variable read instead of one per setting: each read
-//! is a host call, and on Spin a template resolution.
+//! is a host call, and on Spin a template resolution. A value runs to the
+//! end of its line, so it may hold spaces (the list of tokens does).
+//!
+//! The `tokens` setting is a secret: no error here quotes a line or a value,
+//! only line numbers and the names of the router's own settings.
 
 /// The router's component variable.
 pub const VARIABLE: &str = "settings";
 
-/// Every setting the router knows: the [`crate::limits`] and `group_calls`.
-pub const NAMES: [&str; 5] = [
+/// Every setting the router knows: the [`crate::limits`], `group_calls`,
+/// and the public endpoint's [`crate::tokens`], [`crate::cors`] and
+/// [`crate::call_log`].
+pub const NAMES: [&str; 8] = [
     "max_request_bytes",
     "max_batch_calls",
     "call_timeout_ms",
     "max_answer_bytes",
     "group_calls",
+    "tokens",
+    "cors_origins",
+    "call_log",
 ];
 
-/// The settings given, as `name=value` words; a setting not given keeps its
-/// default.
+/// The settings given; a setting not given keeps its default.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Settings<'a> {
     given: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Settings<'a> {
-    /// Reads `name=value` words separated by white space, refusing a word
-    /// that is not one, a name the router does not know, and a name given
-    /// twice.
+    /// Reads one `name=value` line per setting (blank lines are skipped),
+    /// refusing a line that is not one, a name the router does not know, and
+    /// a name given twice.
     pub fn parse(text: &'a str) -> Result<Self, String> {
         let mut given: Vec<(&str, &str)> = Vec::new();
-        for word in text.split_whitespace() {
-            let Some((name, value)) = word.split_once('=') else {
+        let lines = text
+            .lines()
+            .enumerate()
+            .map(|(index, line)| (index + 1, line));
+        for (number, line) in lines.filter(|(_, line)| !line.trim().is_empty()) {
+            let Some((name, value)) = line.split_once('=') else {
                 return Err(format!(
-                    "variable {VARIABLE}: {word:?} is not a name=value setting"
+                    "variable {VARIABLE}, line {number}: not a name=value setting"
                 ));
             };
-            if !NAMES.contains(&name) {
+            let Some(&name) = NAMES.iter().find(|known| **known == name.trim()) else {
                 return Err(format!(
-                    "variable {VARIABLE}: {name:?} is not a setting of the router (known: {})",
+                    "variable {VARIABLE}, line {number}: not a setting of the router (known: {})",
                     NAMES.join(", ")
                 ));
-            }
+            };
             if given.iter().any(|(taken, _)| *taken == name) {
-                return Err(format!("variable {VARIABLE}: {name:?} is given twice"));
+                return Err(format!("variable {VARIABLE}: {name} is given twice"));
             }
-            given.push((name, value));
+            given.push((name, value.trim()));
         }
         Ok(Settings { given })
     }
 
     /// The value of a setting, if given.
-    pub fn get(&self, name: &str) -> Option<String> {
+    pub fn get(&self, name: &str) -> Option<&'a str> {
         self.given
             .iter()
             .find(|(given, _)| *given == name)
-            .map(|(_, value)| (*value).to_owned())
+            .map(|(_, value)| *value)
     }
 }
 
@@ -67,9 +84,11 @@ mod tests {
 
     #[test]
     fn reads_the_settings_given_and_leaves_out_the_others() {
-        let settings = Settings::parse(" max_batch_calls=3\n call_timeout_ms=250 ").unwrap();
-        assert_eq!(settings.get("max_batch_calls").as_deref(), Some("3"));
-        assert_eq!(settings.get("call_timeout_ms").as_deref(), Some("250"));
+        let text = "\n max_batch_calls=3\ncall_timeout_ms = 250 \ntokens=a b:double\n";
+        let settings = Settings::parse(text).unwrap();
+        assert_eq!(settings.get("max_batch_calls"), Some("3"));
+        assert_eq!(settings.get("call_timeout_ms"), Some("250"));
+        assert_eq!(settings.get("tokens"), Some("a b:double"));
         assert_eq!(settings.get("max_answer_bytes"), None);
         assert_eq!(Settings::parse(""), Ok(Settings::default()));
     }
@@ -79,22 +98,26 @@ mod tests {
         // `SPIN_VARIABLE_MAX_BATCH_CALLS=""` renders as `max_batch_calls=`:
         // the limit then refuses "" by name, as it would any bad value.
         let settings = Settings::parse("max_batch_calls=").unwrap();
-        assert_eq!(settings.get("max_batch_calls").as_deref(), Some(""));
+        assert_eq!(settings.get("max_batch_calls"), Some(""));
     }
 
     #[test]
-    fn refuses_what_is_not_a_known_setting_once() {
+    fn refuses_what_is_not_a_known_setting_once_without_quoting_it() {
         for (text, named) in [
-            ("max_batch_calls", "not a name=value"),
-            ("max_batch_calls=1 2", "\"2\""),
-            ("batch_calls=1", "not a setting"),
-            ("group_calls=true group_calls=false", "twice"),
+            ("max_batch_calls", "line 1: not a name=value"),
+            ("tokens=a\nsecret-part", "line 2: not a name=value"),
+            ("tokens=a\nsecret=part", "line 2: not a setting"),
+            (
+                "group_calls=true\ngroup_calls=false",
+                "group_calls is given twice",
+            ),
         ] {
             let error = Settings::parse(text).unwrap_err();
             assert!(
                 error.contains(named) && error.contains(VARIABLE),
                 "{text:?}: {error}"
             );
+            assert!(!error.contains("secret"), "{error}");
         }
     }
 }

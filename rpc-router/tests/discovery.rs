@@ -62,7 +62,8 @@ fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves(
     let reply = block_on(service.answer(
         br#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#,
         &InProcess::default(),
-    ));
+    ))
+    .reply;
     let document: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
     let quadruple = &document["result"]["methods"][1];
     assert_eq!(quadruple["name"], json!("quadruple"));
@@ -87,7 +88,7 @@ fn a_method_name_may_differ_from_its_component_id() {
     };
     let transport = InProcess::default();
     let answer = |body: &str| -> Value {
-        let reply = block_on(service.answer(body.as_bytes(), &transport));
+        let reply = block_on(service.answer(body.as_bytes(), &transport)).reply;
         serde_json::from_slice(&reply.into_body().expect("an answer")).expect("JSON")
     };
     let by_method = answer(r#"{"jsonrpc":"2.0","method":"math.double","params":[4],"id":1}"#);

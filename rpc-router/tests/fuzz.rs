@@ -25,6 +25,7 @@ use rpc_router::reply::Reply;
 use rpc_router::service::Service;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The core with a batch limit of 50, so generated batches also cross it.
@@ -349,7 +350,7 @@ fn check(reply: &Reply, expected: Option<(&[Option<String>], bool)>) -> Result<(
 
 fn run_one(input: &[u8], expected: Option<(&[Option<String>], bool)>) -> Result<(), String> {
     let outcome =
-        std::panic::catch_unwind(|| block_on(service().answer(input, &InProcess::default())));
+        std::panic::catch_unwind(|| block_on(service().answer(input, &InProcess::default())).reply);
     let reply = outcome.map_err(|_| "the core panicked".to_owned())?;
     check(&reply, expected)
 }
@@ -397,4 +398,156 @@ fn generated_and_mutated_inputs_keep_every_property() {
         answered += 1;
     }
     eprintln!("fuzz: {answered} inputs, seed {seed}, all properties held");
+}
+
+/// A token-ish word: mostly `b64token` characters, sometimes hostile ones,
+/// sometimes very long.
+fn token_word(rng: &mut Rng) -> String {
+    const CHARS: &[u8] = b"abcXYZ019-._~+/=:,; \t\"\\\x7f";
+    let len = match rng.below(10) {
+        0 => rng.below(70_000),
+        1 => 0,
+        _ => 1 + rng.below(24),
+    };
+    let mut word: Vec<u8> = (0..len)
+        .map(|_| {
+            let alphabet = if rng.chance(90) { 15 } else { CHARS.len() };
+            CHARS[rng.below(alphabet)]
+        })
+        .collect();
+    if rng.chance(5) {
+        word.extend_from_slice("é".as_bytes());
+    }
+    String::from_utf8_lossy(&word).into_owned()
+}
+
+/// The router's settings text with a random `tokens` line (and other lines,
+/// good or bad), the tokens it lists as written, and the endpoint it gives.
+fn settings_text(rng: &mut Rng) -> (String, Vec<String>) {
+    let methods = ["double", "triple", "echo", "rpc.discover", "nope", "*", ""];
+    let mut tokens = Vec::new();
+    let entries: Vec<String> = (0..rng.below(4))
+        .map(|_| {
+            let token = token_word(rng);
+            tokens.push(token.clone());
+            let credential = if rng.chance(20) {
+                let digest: String = Sha256::digest(token.as_bytes())
+                    .iter()
+                    .map(|byte| format!("{byte:02x}"))
+                    .collect();
+                format!("sha256:{}", &digest[..if rng.chance(90) { 64 } else { 63 }])
+            } else {
+                token
+            };
+            match rng.below(3) {
+                0 => credential,
+                _ => {
+                    let scope: Vec<&str> =
+                        (0..1 + rng.below(3)).map(|_| rng.pick(&methods)).collect();
+                    format!("{credential}:{}", scope.join(","))
+                }
+            }
+        })
+        .collect();
+    let mut lines = vec![format!("tokens={}", entries.join(" "))];
+    let others = [
+        "cors_origins=*",
+        "cors_origins=https://a.example http://localhost:8080",
+        "cors_origins=a.example",
+        "call_log=false",
+        "call_log=maybe",
+        "max_batch_calls=3",
+        "nonsense",
+    ];
+    for _ in 0..rng.below(3) {
+        lines.push(rng.pick(&others).to_owned());
+    }
+    (lines.join("\n"), tokens)
+}
+
+#[test]
+fn authorization_headers_and_settings_keep_their_properties() {
+    use rpc_router::endpoint::{Endpoint, Head};
+    use rpc_router::tokens::Scope;
+
+    let inputs: u64 = std::env::var("FUZZ_INPUTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3_000);
+    let mut rng = Rng(0xa17 | 1);
+    let (mut configured_tokens, mut granted, mut refused) = (0, 0, 0);
+    for i in 0..inputs {
+        let (text, listed) = settings_text(&mut rng);
+        let outcome = std::panic::catch_unwind(|| {
+            let service = in_process::service();
+            Endpoint::configure(&text, service.registry, service.info)
+        });
+        let Ok(configured) = outcome else {
+            panic!("input #{i}: configuring panicked on {text:?}");
+        };
+        let mut endpoint = match configured {
+            Ok(endpoint) => endpoint,
+            Err(error) => {
+                // A refusal names the variable, never a token of it.
+                for token in listed.iter().filter(|token| token.len() >= 6) {
+                    assert!(!error.contains(token.as_str()), "input #{i}: {error}");
+                }
+                continue;
+            }
+        };
+        configured_tokens += u64::from(!endpoint.tokens.is_open());
+        for _ in 0..8 {
+            let token = if rng.chance(50) && !listed.is_empty() {
+                listed[rng.below(listed.len())].clone()
+            } else {
+                token_word(&mut rng)
+            };
+            let scheme = rng.pick(&["Bearer ", "bearer  ", "Basic ", "", "Bearer"]);
+            let header = format!("{scheme}{token}");
+            let repeated = rng.chance(5);
+            let values: Vec<&[u8]> = match (rng.chance(5), repeated) {
+                (true, _) => vec![],
+                (false, true) => vec![header.as_bytes(), header.as_bytes()],
+                (false, false) => vec![header.as_bytes()],
+            };
+            let head = Head {
+                authorization: values,
+                ..Head::default()
+            };
+            let admitted =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| endpoint.admit(&head)));
+            let Ok(admitted) = admitted else {
+                panic!("input #{i}: admitting panicked on {header:?} with {text:?}");
+            };
+            match admitted {
+                Ok(()) if endpoint.tokens.is_open() => {
+                    assert_eq!(endpoint.service.scope, Scope::All)
+                }
+                // Only a token the variable lists (as itself or its digest),
+                // sent once as a Bearer token, gets in.
+                Ok(()) => {
+                    granted += 1;
+                    assert!(
+                        !repeated
+                            && scheme.trim().eq_ignore_ascii_case("bearer")
+                            && listed.contains(&token),
+                        "input #{i}: {header:?} was let in by {text:?}"
+                    )
+                }
+                Err((reply, _)) => {
+                    refused += 1;
+                    assert_eq!(reply.status(), 401, "input #{i}");
+                    let body = String::from_utf8(reply.into_body().unwrap_or_default()).unwrap();
+                    assert!(
+                        token.len() < 6 || !body.contains(&token),
+                        "input #{i}: {body}"
+                    );
+                }
+            }
+        }
+    }
+    eprintln!(
+        "fuzz: {configured_tokens} token lists; {granted} requests let in, {refused} refused"
+    );
+    assert!(configured_tokens > 0 && granted > 0 && refused > 0);
 }

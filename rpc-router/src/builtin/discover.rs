@@ -11,8 +11,9 @@ use super::BuiltIn;
 use crate::app::AppInfo;
 use crate::dispatch::{transport_error, Transport};
 use crate::jsonrpc::ErrorObject;
+use crate::tokens::Scope;
 use futures::future::join_all;
-use rpc_registry::{MethodRegistry, DISCOVER};
+use rpc_registry::{Function, MethodRegistry, DISCOVER};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
@@ -28,20 +29,26 @@ pub fn check_params(params: Option<&RawValue>) -> Result<(), ErrorObject> {
     }
 }
 
-/// The OpenRPC document of the deployed functions and the router's methods.
+/// The OpenRPC document of the deployed functions and the router's methods
+/// that `scope` allows: a token sees only what it may call.
 pub async fn document<T: Transport>(
     transport: &T,
     registry: &MethodRegistry,
     info: &AppInfo,
+    scope: &Scope,
 ) -> Box<RawValue> {
+    let functions: Vec<&Function> = registry
+        .functions()
+        .filter(|function| scope.allows(&function.method))
+        .collect();
     let described = join_all(
-        registry
-            .functions()
+        functions
+            .iter()
             .map(|function| transport.describe(&function.component)),
     )
     .await;
-    let mut methods: Vec<Value> = registry
-        .functions()
+    let mut methods: Vec<Value> = functions
+        .iter()
         .zip(described)
         .map(|(function, description)| match description {
             Ok(body) => method_object(&function.method, &body),
@@ -51,8 +58,9 @@ pub async fn document<T: Transport>(
             ),
         })
         .collect();
-    let names: Vec<&str> = registry.functions().map(|f| f.method.as_str()).collect();
-    methods.extend(BuiltIn::ALL.map(|builtin| builtin.describe(&names)));
+    let names: Vec<&str> = functions.iter().map(|f| f.method.as_str()).collect();
+    let builtins = BuiltIn::ALL.into_iter().filter(|b| scope.allows(b.name()));
+    methods.extend(builtins.map(|builtin| builtin.describe(&names)));
     let document = json!({
         "openrpc": OPENRPC_VERSION,
         "info": {"title": info.title, "version": info.version},

@@ -4,6 +4,7 @@
 
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
+use crate::tokens::Scope;
 use rpc_registry::{MethodRegistry, ECHO};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -33,10 +34,12 @@ struct Execution<'a> {
 const ENVELOPE: &str =
     r#"{"Service Name": s, "Type": "Execution", "Execution": {"FunctionName": f, "Argument": a}}"#;
 
-/// The call an `echo` request stands for, or the error that answers it.
+/// The call an `echo` request stands for, or the error that answers it. Its
+/// `FunctionName` must be in `scope`: the envelope is no way around a scope.
 pub fn resolve<'a>(
     registry: &'a MethodRegistry,
     params: Option<&'a RawValue>,
+    scope: &Scope,
 ) -> Result<FunctionCall<'a>, ErrorObject> {
     let params =
         params.ok_or_else(|| ErrorObject::invalid_params(format!("echo expects {ENVELOPE}")))?;
@@ -57,6 +60,9 @@ pub fn resolve<'a>(
     let function = registry
         .component(&name)
         .ok_or_else(|| ErrorObject::method_not_found(&name))?;
+    if !scope.allows(&name) {
+        return Err(ErrorObject::out_of_scope(&name));
+    }
     let arguments = wrap(&format!("[{}]", envelope.execution.argument.get()));
     Ok(FunctionCall {
         function,

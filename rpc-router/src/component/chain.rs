@@ -7,6 +7,7 @@
 
 use super::answer_body::read_at_most;
 use crate::dispatch::{Transport, TransportError};
+use crate::trace_context::TraceContext;
 use futures::future::{join, select, Either};
 use futures::SinkExt;
 use rpc_function::component::body::BodyError;
@@ -17,13 +18,15 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use wasi::clocks::monotonic_clock;
 
-/// Function requests over Spin's local service chaining.
-pub struct ServiceChain {
+/// Function requests over Spin's local service chaining, carrying the
+/// client's trace context.
+pub struct ServiceChain<'a> {
     pub call_timeout: Duration,
     pub max_answer_bytes: usize,
+    pub trace: &'a TraceContext,
 }
 
-impl Transport for ServiceChain {
+impl Transport for ServiceChain<'_> {
     async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
         self.bounded(Method::Post, function, body).await
     }
@@ -33,7 +36,7 @@ impl Transport for ServiceChain {
     }
 }
 
-impl ServiceChain {
+impl ServiceChain<'_> {
     /// One request, within the call time limit and the answer size limit.
     async fn bounded(
         &self,
@@ -42,7 +45,7 @@ impl ServiceChain {
         body: Vec<u8>,
     ) -> Result<Vec<u8>, TransportError> {
         let exchange = pin!(async {
-            let response = exchange(method, function, body).await?;
+            let response = exchange(method, function, body, self.trace).await?;
             let status = response.status();
             if !(200..300).contains(&status) {
                 return Err(TransportError::Status(status));
@@ -69,10 +72,15 @@ async fn exchange(
     method: Method,
     function: &str,
     body: Vec<u8>,
+    trace: &TraceContext,
 ) -> Result<IncomingResponse, TransportError> {
     let unreachable = |detail: String| TransportError::Unreachable(detail);
-    let headers = Fields::from_list(&[("content-type".to_owned(), b"application/json".to_vec())])
-        .map_err(|error| unreachable(error.to_string()))?;
+    let content_type = ("content-type", "application/json");
+    let headers: Vec<(String, Vec<u8>)> = std::iter::once(content_type)
+        .chain(trace.headers())
+        .map(|(name, value)| (name.to_owned(), value.as_bytes().to_vec()))
+        .collect();
+    let headers = Fields::from_list(&headers).map_err(|error| unreachable(error.to_string()))?;
     let request = OutgoingRequest::new(headers);
     let invalid = |_| unreachable(format!("{function:?} is not a valid host name"));
     request

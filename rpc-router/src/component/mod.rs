@@ -1,51 +1,112 @@
-//! The Spin shell: reads the configuration (the limits from its Spin variable;
-//! the functions are built in), reads the body within its size limit,
-//! answers through [`Service`], and writes the reply.
+//! The Spin shell: reads the configuration (its one Spin variable; the
+//! functions are built in), lets the request in through the [`Endpoint`],
+//! reads the body within its size limit, answers through its service,
+//! writes the reply, then the request's line of the call log.
 
 mod answer_body;
 mod chain;
 
-use crate::dispatch::Grouping;
+use crate::call_log::{self, CallRecord, RequestRecord};
+use crate::cors::Header;
+use crate::endpoint::{Endpoint, Head, HttpMethod};
 use crate::jsonrpc::ErrorObject;
-use crate::limits::Limits;
 use crate::reply::Reply;
-use crate::service::Service;
-use crate::settings::{self, Settings};
+use crate::settings;
+use crate::trace_context::TraceContext;
 use crate::{app, health};
 use chain::ServiceChain;
 use rpc_function::component::body::{self, BodyError};
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
+use std::io::Write;
+use std::time::SystemTime;
 
 #[http_component]
 async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
-    let reply = reply_to(request).await;
-    send(reply, response_out);
-}
-
-async fn reply_to(request: IncomingRequest) -> Reply {
     if is_health_check(&request) {
-        return health::reply(request.method() == Method::Get, &app::info());
+        let reply = health::reply(request.method() == Method::Get, &app::info());
+        return send(reply, Vec::new(), response_out);
     }
-    let service = match configure() {
-        Ok(service) => service,
+    let time = SystemTime::now();
+    let mut endpoint = match configure() {
+        Ok(endpoint) => endpoint,
         Err(problem) => {
             eprintln!("configuration error: {problem}");
-            return Reply::refusal(500, ErrorObject::internal_error(problem));
+            let reply = Reply::refusal(500, ErrorObject::internal_error(problem));
+            return send(reply, Vec::new(), response_out);
         }
     };
-    if request.method() != Method::Post {
-        return Reply::method_not_allowed("POST");
+    let fields = request.headers();
+    let values = |name: &str| fields.get(name);
+    let (origin, authorization) = (values("origin"), values("authorization"));
+    let origin = match origin.as_slice() {
+        [origin] => std::str::from_utf8(origin).ok(),
+        _ => None,
+    };
+    let head = Head {
+        method: match request.method() {
+            Method::Post => HttpMethod::Post,
+            Method::Options => HttpMethod::Options,
+            _ => HttpMethod::Other,
+        },
+        origin,
+        authorization: as_slices(&authorization),
+    };
+    let request_id = call_log::client_request_id(&as_slices(&values("x-request-id")))
+        .unwrap_or_else(generated_request_id);
+    let trace = TraceContext::from_headers(
+        &as_slices(&values("traceparent")),
+        &as_slices(&values("tracestate")),
+    );
+    let call_log = endpoint.call_log;
+    let log = |status: u16, batch: Option<usize>, calls: &[CallRecord]| {
+        if call_log {
+            let record = RequestRecord {
+                time,
+                request_id: &request_id,
+                trace_id: trace.trace_id(),
+                status,
+                batch,
+                calls,
+            };
+            let _ = std::io::stderr().write_all(record.line().as_bytes());
+        }
+    };
+
+    if let Err((reply, headers)) = endpoint.admit(&head) {
+        let status = reply.status();
+        send(reply, headers, response_out);
+        return log(status, None, &[]);
     }
+    let cors_headers = endpoint.cors.headers(origin);
+    let service = &endpoint.service;
     let body = match read_body(request, service.limits.max_request_bytes) {
         Ok(body) => body,
-        Err(refusal) => return refusal,
+        Err(reply) => {
+            let status = reply.status();
+            send(reply, cors_headers, response_out);
+            return log(status, None, &[]);
+        }
     };
     let chain = ServiceChain {
         call_timeout: service.limits.call_timeout,
         max_answer_bytes: service.limits.max_answer_bytes,
+        trace: &trace,
     };
-    service.answer(&body, &chain).await
+    let answered = service.answer(&body, &chain).await;
+    let status = answered.reply.status();
+    send(answered.reply, cors_headers, response_out);
+    log(status, answered.batch, &answered.calls);
+}
+
+fn as_slices(values: &[Vec<u8>]) -> Vec<&[u8]> {
+    values.iter().map(Vec::as_slice).collect()
+}
+
+/// A request id for a request that brought none: 128 random bits, in hex.
+fn generated_request_id() -> String {
+    let random = wasi::random::random::get_random_bytes(16);
+    random.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A request on the health route (the router serves `/rpc/...` too).
@@ -55,20 +116,13 @@ fn is_health_check(request: &IncomingRequest) -> bool {
         .is_some_and(|path| path.split('?').next() == Some(health::PATH))
 }
 
-/// The registry and the app's name as built in, the limits from the
+/// The endpoint as the app's manifest and variables describe it: the
+/// registry and the app's name as built in, everything else from the
 /// component's one Spin variable (one host call).
-fn configure() -> Result<Service, String> {
+fn configure() -> Result<Endpoint, String> {
     let registry = app::registry().map_err(|error| error.to_string())?;
     let text = spin_sdk::variables::get(settings::VARIABLE).unwrap_or_default();
-    let settings = Settings::parse(&text)?;
-    let limits = Limits::from_variables(|name| settings.get(name))?;
-    let grouping = Grouping::from_variable(settings.get("group_calls").as_deref())?;
-    Ok(Service {
-        registry,
-        limits,
-        grouping,
-        info: app::info(),
-    })
+    Endpoint::configure(&text, registry, app::info())
 }
 
 /// Reads the request body, stopping at the size limit instead of buffering
@@ -99,9 +153,11 @@ fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Reply> {
     })
 }
 
-fn send(reply: Reply, response_out: ResponseOutparam) {
+/// Writes the reply with its own headers and `extra` ones (CORS).
+fn send(reply: Reply, extra: Vec<Header>, response_out: ResponseOutparam) {
     let status = reply.status();
-    let headers = reply.headers();
+    let mut headers: Vec<(&str, &str)> = reply.headers();
+    headers.extend(extra.iter().map(|(name, value)| (*name, value.as_str())));
     let body = reply.into_body().unwrap_or_default();
     body::write(response_out, status, &headers, &body);
 }

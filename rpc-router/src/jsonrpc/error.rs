@@ -52,6 +52,13 @@ impl ErrorObject {
         )
     }
 
+    pub fn out_of_scope(method: &str) -> Self {
+        Self::new(
+            code::OUT_OF_SCOPE,
+            format!("Method outside the token's scope: {method:?}"),
+        )
+    }
+
     pub fn invalid_params(detail: impl std::fmt::Display) -> Self {
         Self::new(code::INVALID_PARAMS, format!("Invalid params: {detail}"))
     }

@@ -40,6 +40,14 @@ impl<'a> Response<'a> {
         Self::new(id, Outcome::Error(error))
     }
 
+    /// The code of an error response.
+    pub fn error_code(&self) -> Option<i64> {
+        match &self.outcome {
+            Outcome::Result(_) => None,
+            Outcome::Error(error) => Some(error.code),
+        }
+    }
+
     /// The JSON text of one response.
     pub fn to_json(&self) -> Vec<u8> {
         // A response is strings, integers and RawValues that were valid JSON

@@ -1,0 +1,209 @@
+//! The call log: one JSON line per request on the router's stderr, which Spin
+//! keeps with the component's logs (and `spin up` prints).
+//!
+//! ```json
+//! {"time":"2026-11-28T02:00:00.123Z","request_id":"…","trace_id":null,"status":200,
+//!  "batch":2,"calls":[{"method":"double","function":"double","outcome":"ok","us":812},
+//!                     {"method":"nope","function":null,"outcome":-32601,"us":0}]}
+//! ```
+//!
+//! What a request asked and what it got, never what it carried: no params,
+//! no results, no tokens. On by default (`call_log = "true"`); `"false"`
+//! turns it off. The health check is not logged.
+
+use serde::Serialize;
+use std::borrow::Cow;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The variable, as errors name it.
+pub const VARIABLE: &str = "call_log";
+
+/// Whether the log is written: the value of `call_log` (unset: on).
+pub fn is_on(value: Option<&str>) -> Result<bool, String> {
+    match value.map(str::trim) {
+        None | Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(format!(
+            "variable {VARIABLE}: {other:?} is neither \"true\" nor \"false\""
+        )),
+    }
+}
+
+/// One call of a request: a request object of the message, notifications
+/// and invalid ones included, in the order of the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallRecord<'a> {
+    /// `null` for an entry that is not a request object with a method.
+    pub method: Option<Cow<'a, str>>,
+    /// The component that answered it, `null` if none was called.
+    pub function: Option<&'a str>,
+    /// `"ok"`, or the error code answered (or that would have been, for a
+    /// notification).
+    #[serde(serialize_with = "outcome")]
+    pub outcome: Result<(), i64>,
+    /// How long its function request took, in microseconds (0 if none).
+    #[serde(rename = "us", serialize_with = "micros")]
+    pub duration: Duration,
+}
+
+/// One request: a line of the log.
+#[derive(Debug, Serialize)]
+pub struct RequestRecord<'a> {
+    #[serde(serialize_with = "rfc3339")]
+    pub time: SystemTime,
+    pub request_id: &'a str,
+    pub trace_id: Option<&'a str>,
+    pub status: u16,
+    /// The number of entries of a batch; `null` for a single request.
+    pub batch: Option<usize>,
+    pub calls: &'a [CallRecord<'a>],
+}
+
+impl RequestRecord<'_> {
+    /// The line, newline included.
+    pub fn line(&self) -> String {
+        // Strings, numbers and nulls only: serialization cannot fail.
+        let mut line = serde_json::to_string(self).unwrap_or_default();
+        line.push('\n');
+        line
+    }
+}
+
+/// The client's `x-request-id`, if it is one to keep: 1 to 128 visible
+/// ASCII characters (anything else is replaced by a generated id).
+pub fn client_request_id(values: &[&[u8]]) -> Option<String> {
+    let [value] = values else { return None };
+    let usable = (1..=128).contains(&value.len()) && value.iter().all(|b| b.is_ascii_graphic());
+    usable.then(|| String::from_utf8_lossy(value).into_owned())
+}
+
+fn outcome<S: serde::Serializer>(outcome: &Result<(), i64>, s: S) -> Result<S::Ok, S::Error> {
+    match outcome {
+        Ok(()) => s.serialize_str("ok"),
+        Err(code) => s.serialize_i64(*code),
+    }
+}
+
+fn micros<S: serde::Serializer>(duration: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(u64::try_from(duration.as_micros()).unwrap_or(u64::MAX))
+}
+
+/// `YYYY-MM-DDThh:mm:ss.mmmZ`, in UTC.
+fn rfc3339<S: serde::Serializer>(time: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = since_epoch.as_secs();
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    let of_day = seconds % 86_400;
+    s.collect_str(&format_args!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60,
+        since_epoch.subsec_millis()
+    ))
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn a_line_is_one_json_object_with_every_field() {
+        let calls = [
+            CallRecord {
+                method: Some("double".into()),
+                function: Some("double"),
+                outcome: Ok(()),
+                duration: Duration::from_micros(812),
+            },
+            CallRecord {
+                method: None,
+                function: None,
+                outcome: Err(-32600),
+                duration: Duration::ZERO,
+            },
+        ];
+        let record = RequestRecord {
+            time: UNIX_EPOCH + Duration::from_millis(1_795_824_000_123),
+            request_id: "r-1",
+            trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736"),
+            status: 200,
+            batch: Some(2),
+            calls: &calls,
+        };
+        let line = record.line();
+        assert_eq!(line.matches('\n').count(), 1);
+        assert!(line.ends_with('\n'));
+        let parsed: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(
+            parsed,
+            json!({
+                "time": "2026-11-28T00:00:00.123Z",
+                "request_id": "r-1",
+                "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+                "status": 200,
+                "batch": 2,
+                "calls": [
+                    {"method": "double", "function": "double", "outcome": "ok", "us": 812},
+                    {"method": null, "function": null, "outcome": -32600, "us": 0},
+                ],
+            })
+        );
+    }
+
+    #[test]
+    fn dates_are_gregorian() {
+        for (days, date) in [
+            (0, (1970, 1, 1)),
+            (11_016, (2000, 2, 29)),
+            (19_417, (2023, 3, 1)),
+            (-1, (1969, 12, 31)),
+        ] {
+            assert_eq!(civil_from_days(days), date, "{days}");
+        }
+    }
+
+    #[test]
+    fn a_client_request_id_is_kept_only_if_plain() {
+        assert_eq!(client_request_id(&[b"req-42"]).as_deref(), Some("req-42"));
+        let long = [b'a'; 129];
+        for values in [
+            &[][..],
+            &[&b""[..]],
+            &[&b"a b"[..]],
+            &[&b"caf\xc3\xa9"[..]],
+            &[&long[..]],
+            &[&b"a"[..], b"b"],
+        ] {
+            assert_eq!(client_request_id(values), None, "{values:?}");
+        }
+    }
+
+    #[test]
+    fn the_variable_is_true_or_false() {
+        assert_eq!(is_on(None), Ok(true));
+        assert_eq!(is_on(Some("false")), Ok(false));
+        assert!(is_on(Some("off")).unwrap_err().contains(VARIABLE));
+    }
+}

@@ -1,0 +1,235 @@
+//! The HTTP face of `/rpc`, before any JSON is read: which HTTP methods it
+//! answers, which browser origins may call it ([`crate::cors`]) and who may
+//! call what ([`crate::tokens`]); and the router's whole configuration, read
+//! from its [`crate::settings`].
+
+use crate::app::AppInfo;
+use crate::builtin::BuiltIn;
+use crate::call_log;
+use crate::cors::{self, Cors, Header};
+use crate::dispatch::Grouping;
+use crate::jsonrpc::error::code;
+use crate::jsonrpc::ErrorObject;
+use crate::limits::Limits;
+use crate::reply::Reply;
+use crate::service::Service;
+use crate::settings::Settings;
+use crate::tokens::{self, Tokens};
+use rpc_registry::MethodRegistry;
+
+/// The router as configured for one request.
+pub struct Endpoint {
+    pub service: Service,
+    pub tokens: Tokens,
+    pub cors: Cors,
+    /// Whether each request is written to the call log.
+    pub call_log: bool,
+}
+
+/// What the endpoint looks at before the body.
+#[derive(Debug, Default)]
+pub struct Head<'a> {
+    pub method: HttpMethod,
+    /// The `Origin` header (a browser's request).
+    pub origin: Option<&'a str>,
+    /// Every value of the `Authorization` header.
+    pub authorization: Vec<&'a [u8]>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HttpMethod {
+    #[default]
+    Post,
+    Options,
+    Other,
+}
+
+impl Endpoint {
+    /// The endpoint the `settings` text describes, for an app with these
+    /// functions. Every setting is checked, so that a bad value is named on
+    /// the first request rather than when a client first needs it, and a
+    /// bad `tokens` value never leaves the endpoint open.
+    pub fn configure(
+        settings: &str,
+        registry: MethodRegistry,
+        info: AppInfo,
+    ) -> Result<Self, String> {
+        let settings = Settings::parse(settings)?;
+        let limits = Limits::from_variables(|name| settings.get(name).map(str::to_owned))?;
+        let grouping = Grouping::from_variable(settings.get("group_calls"))?;
+        let methods: Vec<&str> = registry
+            .functions()
+            .map(|function| function.method.as_str())
+            .chain(BuiltIn::ALL.map(BuiltIn::name))
+            .collect();
+        let tokens = Tokens::parse(settings.get(tokens::VARIABLE).unwrap_or_default(), &methods)?;
+        let cors = Cors::parse(settings.get(cors::VARIABLE).unwrap_or_default())?;
+        let call_log = call_log::is_on(settings.get(call_log::VARIABLE))?;
+        Ok(Endpoint {
+            service: Service {
+                registry,
+                limits,
+                grouping,
+                info,
+                scope: Default::default(),
+            },
+            tokens,
+            cors,
+            call_log,
+        })
+    }
+
+    /// Lets a request on to its body, with its token's scope, or answers it
+    /// here with the headers that go with the answer: a preflight, a 405, or
+    /// a 401 (before anything is parsed or called).
+    pub fn admit(&mut self, head: &Head) -> Result<(), (Reply, Vec<Header>)> {
+        let refused = |reply| (reply, self.cors.headers(head.origin));
+        match head.method {
+            HttpMethod::Post => {}
+            HttpMethod::Options => {
+                if let Some(preflight) = self.cors.options(head.origin) {
+                    return Err(preflight);
+                }
+                return Err(refused(Reply::method_not_allowed(
+                    self.cors.allowed_methods(),
+                )));
+            }
+            HttpMethod::Other => {
+                return Err(refused(Reply::method_not_allowed(
+                    self.cors.allowed_methods(),
+                )))
+            }
+        }
+        match self.tokens.authorize(&head.authorization) {
+            Ok(scope) => {
+                self.service.scope = scope;
+                Ok(())
+            }
+            Err(unauthorized) => {
+                let error = ErrorObject::new(
+                    code::UNAUTHORIZED,
+                    format!("Unauthorized: {}", unauthorized.reason()),
+                );
+                Err(refused(Reply::unauthorized(
+                    error,
+                    unauthorized.challenge(),
+                )))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::Scope;
+    use rpc_registry::Function;
+
+    fn endpoint(settings: &str) -> Result<Endpoint, String> {
+        let registry = MethodRegistry::new(["double", "triple"].map(Function::named)).unwrap();
+        let info = AppInfo {
+            title: "app".into(),
+            version: "1".into(),
+        };
+        Endpoint::configure(settings, registry, info)
+    }
+
+    fn header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
+        headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn by_default_it_is_open_without_cors_and_logs() {
+        let mut endpoint = endpoint("").unwrap();
+        assert!(endpoint.tokens.is_open() && !endpoint.cors.is_on() && endpoint.call_log);
+        assert_eq!(endpoint.admit(&Head::default()), Ok(()));
+        assert_eq!(endpoint.service.scope, Scope::All);
+        for method in [HttpMethod::Options, HttpMethod::Other] {
+            let head = Head {
+                method,
+                origin: Some("https://a.example"),
+                ..Head::default()
+            };
+            let (reply, headers) = endpoint.admit(&head).unwrap_err();
+            assert_eq!(
+                (reply, headers),
+                (Reply::method_not_allowed("POST"), vec![])
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_opens_its_scope_and_nothing_else() {
+        let mut endpoint = endpoint("tokens=reader:double admin").unwrap();
+        let head = |authorization: &'static [u8]| Head {
+            authorization: vec![authorization],
+            ..Head::default()
+        };
+        assert_eq!(endpoint.admit(&head(b"Bearer reader")), Ok(()));
+        assert_eq!(
+            endpoint.service.scope,
+            Scope::Methods(vec!["double".into()])
+        );
+        assert_eq!(endpoint.admit(&head(b"Bearer admin")), Ok(()));
+        assert_eq!(endpoint.service.scope, Scope::All);
+        let (reply, _) = endpoint.admit(&head(b"Bearer nobody")).unwrap_err();
+        assert_eq!(reply.status(), 401);
+        assert!(reply
+            .headers()
+            .contains(&("www-authenticate", "Bearer error=\"invalid_token\"")));
+        let body = String::from_utf8(reply.into_body().unwrap()).unwrap();
+        assert!(
+            body.contains("-32005") && !body.contains("nobody"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn cors_answers_preflights_before_any_token_and_marks_refusals() {
+        let origin = Some("https://app.example");
+        let mut endpoint = endpoint("tokens=s3cret\ncors_origins=https://app.example").unwrap();
+        let preflight = Head {
+            method: HttpMethod::Options,
+            origin,
+            ..Head::default()
+        };
+        let (reply, headers) = endpoint.admit(&preflight).unwrap_err();
+        assert_eq!(reply.status(), 204);
+        assert_eq!(
+            header(&headers, "access-control-allow-methods"),
+            Some("POST")
+        );
+        let (reply, headers) = endpoint
+            .admit(&Head {
+                origin,
+                ..Head::default()
+            })
+            .unwrap_err();
+        assert_eq!(reply.status(), 401);
+        assert_eq!(header(&headers, "access-control-allow-origin"), origin);
+        let get = Head {
+            method: HttpMethod::Other,
+            ..Head::default()
+        };
+        let (reply, _) = endpoint.admit(&get).unwrap_err();
+        assert_eq!(reply, Reply::method_not_allowed("POST, OPTIONS"));
+    }
+
+    #[test]
+    fn every_bad_setting_is_named_and_nothing_opens() {
+        for (settings, named) in [
+            ("tokens=a:nothing", "tokens"),
+            ("tokens=bad!", "tokens"),
+            ("cors_origins=example.com", "cors_origins"),
+            ("call_log=yes", "call_log"),
+            ("max_batch_calls=0", "max_batch_calls"),
+            ("group_calls=maybe", "group_calls"),
+        ] {
+            let error = endpoint(settings).err().unwrap();
+            assert!(error.contains(named), "{settings}: {error}");
+        }
+    }
+}
