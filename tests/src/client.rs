@@ -97,18 +97,45 @@ fn answer(mut response: http::Response<ureq::Body>) -> Answer {
 /// is written from another thread while the answer is read, so an early
 /// answer (such as 413) is seen instead of a broken pipe.
 pub fn post_large(address: SocketAddr, path: &str, body: Vec<u8>) -> Answer {
+    raw(
+        address,
+        "POST",
+        path,
+        &[("content-type", b"application/json")],
+        body,
+    )
+}
+
+/// A request written byte for byte: any method, headers repeated or not
+/// ASCII or huge, as a hostile client may send them (the body is written
+/// while the answer is read, as for [`post_large`]).
+pub fn raw(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &[u8])],
+    body: Vec<u8>,
+) -> Answer {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .expect("a read timeout");
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {address}\r\n").into_bytes();
+    for (name, value) in headers {
+        head.extend_from_slice(name.as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value);
+        head.extend_from_slice(b"\r\n");
+    }
+    let framing = format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
         body.len()
     );
+    head.extend_from_slice(framing.as_bytes());
     let mut writer = stream.try_clone().expect("a second handle");
     let sender = std::thread::spawn(move || {
         let _ = writer
-            .write_all(head.as_bytes())
+            .write_all(&head)
             .and_then(|()| writer.write_all(&body));
     });
     let mut raw = Vec::new();

@@ -137,15 +137,23 @@ pub struct Server {
     pub address: SocketAddr,
     pub name: String,
     pub child: Child,
+    /// Where its stdout and stderr go, if not to this process's: the
+    /// components' output, the call log among it.
+    pub log: Option<PathBuf>,
     stopped: bool,
 }
 
 impl Server {
     /// Starts `manifest` on `runtime` on a free loopback port, with extra
     /// environment (such as `SPIN_VARIABLE_*` overrides), and waits until it
-    /// accepts connections.
+    /// accepts connections. Its output goes to a file under
+    /// `target/server-logs/` (named when it starts).
     pub fn start(runtime: &Runtime, manifest: &Path, environment: &[(&str, &str)]) -> Server {
         let address = free_loopback_address();
+        let logs = target_dir().join("server-logs");
+        std::fs::create_dir_all(&logs).expect("target/server-logs");
+        let log = logs.join(format!("{}-{}.log", runtime.name(), address.port()));
+        let output = std::fs::File::create(&log).expect("a server log file");
         let mut command = match runtime {
             Runtime::ProjectHost => Command::new(project_host_binary()),
             Runtime::Spin(spin) => Command::new(spin),
@@ -155,14 +163,28 @@ impl Server {
             .arg("--from")
             .arg(manifest)
             .args(["--listen", &address.to_string()])
-            .envs(environment.iter().copied());
-        let server = Server::run(runtime.name(), command, address);
+            .envs(environment.iter().copied())
+            .stdout(output.try_clone().expect("a server log file"))
+            .stderr(output);
+        let mut server = Server::run(runtime.name(), command, address);
         eprintln!(
-            "{}: serving {} on http://{address}",
+            "{}: serving {} on http://{address} (output in {})",
             runtime.name(),
-            manifest.display()
+            manifest.display(),
+            log.display()
         );
+        server.log = Some(log);
         server
+    }
+
+    /// What the server has written to its log so far.
+    pub fn log_text(&self) -> String {
+        self.log
+            .as_ref()
+            .map(|log| {
+                String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned()
+            })
+            .unwrap_or_default()
     }
 
     /// Runs `command`, which must serve on `address`, and waits until it does.
@@ -177,6 +199,7 @@ impl Server {
             address,
             name: name.to_owned(),
             child,
+            log: None,
             stopped: false,
         };
         server.wait_until_ready();

@@ -11,6 +11,7 @@
 //! | 1004 | answers 2 MiB |
 //! | 1005 | answers something that is not the inner format |
 //! | 1006 | answers HTTP 503 |
+//! | 1007 | answers, as its result, the `traceparent` header it got (or null) |
 
 use rpc_function::inner::{InnerRequest, ListCall, SingleCall};
 use rpc_function::integer_function::IntegerParams;
@@ -33,7 +34,7 @@ fn handle(request: Request) -> Response {
         Ok(InnerRequest::List(ListCall { calls })) => calls
             .into_iter()
             .filter_map(x)
-            .find(|x| (1001..=1006).contains(x)),
+            .find(|x| (1001..=1007).contains(x)),
         Err(_) => None,
     };
     match fault {
@@ -47,6 +48,11 @@ fn handle(request: Request) -> Response {
         Some(1004) => return Response::new(200, vec![b' '; 2 << 20]),
         Some(1005) => return Response::new(200, "this is not JSON"),
         Some(1006) => return Response::new(503, "unavailable"),
+        Some(1007) => {
+            let traceparent = request.header("traceparent").and_then(|v| v.as_str());
+            let result = serde_json::json!({ "result": traceparent });
+            return Response::new(200, result.to_string());
+        }
         _ => {}
     }
     component::serve(&IDENTITY, request)

@@ -6,8 +6,9 @@
 //! knows which runtime it talks to. One module per concern, each with its
 //! `CASES`: the wire contract (`contract`), the HTTP face (`http`), hostile
 //! input and limits (`hostile`), faults of a function (`faults`), the
-//! README's examples (`readme`), clients (`clients`), and the deployed
-//! functions and their discovery (`functions`).
+//! README's examples (`readme`), clients (`clients`), the deployed
+//! functions and their discovery (`functions`), and what makes the endpoint
+//! fit to be public: tokens, CORS, the call log and trace context (`public`).
 
 /// A module's cases, each named after its function.
 macro_rules! cases {
@@ -23,6 +24,7 @@ mod faults;
 mod functions;
 mod hostile;
 mod http;
+mod public;
 mod readme;
 
 use harness::{
@@ -41,6 +43,10 @@ pub struct Servers {
     pub faults: Server,
     /// The example app with `square`, a function written in Python.
     pub python: Server,
+    /// The app with tokens and CORS set, through `SPIN_VARIABLE_*`.
+    pub guarded: Server,
+    /// The app with a `tokens` value that is not one.
+    pub misconfigured: Server,
 }
 
 pub type Case = fn(&Servers) -> Result<(), Failed>;
@@ -64,6 +70,19 @@ fn main() {
             ),
             faults: Server::start(runtime, &faults_manifest_path(), &[]),
             python: Server::start(runtime, &python_manifest_path(), &[]),
+            guarded: Server::start(
+                runtime,
+                &manifest_path(),
+                &[
+                    ("SPIN_VARIABLE_TOKENS", &public::tokens_variable()),
+                    ("SPIN_VARIABLE_CORS_ORIGINS", public::ORIGIN),
+                ],
+            ),
+            misconfigured: Server::start(
+                runtime,
+                &manifest_path(),
+                &[("SPIN_VARIABLE_TOKENS", "good-token bad!token")],
+            ),
         });
         let cases = [
             contract::CASES,
@@ -73,6 +92,7 @@ fn main() {
             readme::CASES,
             clients::CASES,
             functions::CASES,
+            public::CASES,
         ];
         for &(name, case) in cases.into_iter().flatten() {
             let servers = servers.clone();
@@ -96,11 +116,20 @@ fn main() {
             mut small_limits,
             mut faults,
             mut python,
+            mut guarded,
+            mut misconfigured,
         }) = Arc::try_unwrap(servers)
         else {
             unreachable!("every trial has ended");
         };
-        for server in [&mut default, &mut small_limits, &mut faults, &mut python] {
+        for server in [
+            &mut default,
+            &mut small_limits,
+            &mut faults,
+            &mut python,
+            &mut guarded,
+            &mut misconfigured,
+        ] {
             left_running.extend(server.stop().err());
         }
     }
