@@ -23,9 +23,16 @@ pub fn documents() -> Vec<PathBuf> {
 pub struct CurlExample {
     pub command: String,
     pub url: String,
+    /// The HTTP method: `-X`, else POST with a body and GET without.
+    pub method: String,
+    /// Its `-H 'name: value'` headers.
+    pub headers: Vec<(String, String)>,
     /// The body it posts (`-d`); `None` for a GET.
     pub body: Option<String>,
     pub expected: String,
+    /// The app variables its code block starts the app with (`spin up
+    /// --variable name=value ...` earlier in the block); empty: the defaults.
+    pub variables: Vec<(String, String)>,
 }
 
 /// Finds every `curl ... [-d '<body>'] <url>` line inside a code block,
@@ -33,13 +40,18 @@ pub struct CurlExample {
 pub fn curl_examples(readme: &str) -> Vec<CurlExample> {
     let mut examples = Vec::new();
     let mut in_code = false;
+    let mut variables = Vec::new();
     let mut lines = readme.lines().peekable();
     while let Some(line) = lines.next() {
         if line.trim_start().starts_with("```") {
             in_code = !in_code;
+            variables.clear();
             continue;
         }
         let command = line.trim();
+        if in_code && command.starts_with("spin up") {
+            variables = variables_of(command);
+        }
         if !in_code || !command.starts_with("curl ") {
             continue;
         }
@@ -51,14 +63,53 @@ pub fn curl_examples(readme: &str) -> Vec<CurlExample> {
         let Some(url) = url_in(command) else {
             continue;
         };
+        let body = quoted_after(command, "-d ");
+        let method = match command.split_once("-X ") {
+            Some((_, rest)) => rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            None if body.is_some() => "POST".to_owned(),
+            None => "GET".to_owned(),
+        };
+        let headers = command
+            .split(" -H ")
+            .skip(1)
+            .filter_map(|rest| {
+                let header = quoted_after(&format!("x {rest}"), "x ")?;
+                let (name, value) = header.split_once(':')?;
+                Some((name.trim().to_owned(), value.trim().to_owned()))
+            })
+            .collect();
         examples.push(CurlExample {
             command: command.to_owned(),
             url,
-            body: quoted_after(command, "-d "),
+            method,
+            headers,
+            body,
             expected: expected.join("\n"),
+            variables: variables.clone(),
         });
     }
     examples
+}
+
+/// The `--variable name=value` arguments of a `spin up` line (a value may
+/// be single-quoted).
+fn variables_of(command: &str) -> Vec<(String, String)> {
+    command
+        .split(" --variable ")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, value) = rest.split_once('=')?;
+            let value = match value.strip_prefix('\'') {
+                Some(quoted) => quoted.split('\'').next()?.to_owned(),
+                None => value.split_whitespace().next()?.to_owned(),
+            };
+            Some((name.to_owned(), value))
+        })
+        .collect()
 }
 
 /// The single-quoted argument after `flag`.

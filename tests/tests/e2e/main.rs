@@ -35,6 +35,8 @@ use std::sync::Arc;
 
 /// The servers one runtime provides for the cases.
 pub struct Servers {
+    /// The runtime serving them, for a case that starts a server of its own.
+    pub runtime: Runtime,
     /// The app as shipped.
     pub default: Server,
     /// The app with small limits, set through `SPIN_VARIABLE_*`.
@@ -59,6 +61,7 @@ fn main() {
     let mut all_servers = Vec::new();
     for runtime in &runtimes {
         let servers = Arc::new(Servers {
+            runtime: runtime.clone(),
             default: Server::start(runtime, &manifest_path(), &[]),
             small_limits: Server::start(
                 runtime,
@@ -112,6 +115,7 @@ fn main() {
     let mut left_running = Vec::new();
     for servers in all_servers {
         let Ok(Servers {
+            runtime: _,
             mut default,
             mut small_limits,
             mut faults,
