@@ -21,6 +21,8 @@ pub struct Workload {
     pub expected: Bytes,
     /// Calls per request (100 for a batch of 100).
     pub calls_per_request: u32,
+    /// Headers sent besides `host` and `content-type` (a bearer token).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 /// What one run measured.
@@ -129,9 +131,13 @@ async fn connection(
         }
         let workload = &workloads[turn % workloads.len()];
         turn += 1;
-        let request = hyper::Request::post(&workload.path)
+        let mut request = hyper::Request::post(&workload.path)
             .header("host", address.to_string())
-            .header("content-type", "application/json")
+            .header("content-type", "application/json");
+        for (name, value) in &workload.headers {
+            request = request.header(*name, value);
+        }
+        let request = request
             .body(Full::new(workload.body.clone()))
             .expect("a valid request");
         let sent = Instant::now();

@@ -257,7 +257,26 @@ fn workload(
     meaning: Value,
     calls_per_request: u32,
 ) -> Workload {
-    let answer = harness::client::post(&server.url(path), body.to_string());
+    workload_with(server, path, Vec::new(), body, meaning, calls_per_request)
+}
+
+/// A [`workload`] whose requests carry `headers`.
+fn workload_with(
+    server: &Server,
+    path: &str,
+    headers: Vec<(&'static str, String)>,
+    body: Value,
+    meaning: Value,
+    calls_per_request: u32,
+) -> Workload {
+    let mut sent: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
+    sent.extend(
+        headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_bytes())),
+    );
+    let body_bytes = body.to_string().into_bytes();
+    let answer = harness::client::raw(server.address, "POST", path, &sent, body_bytes);
     assert_eq!(answer.status, 200, "{}: {}", server.name, answer.text());
     assert_eq!(
         answer.json(),
@@ -271,6 +290,7 @@ fn workload(
         expected_status: 200,
         expected: Bytes::from(answer.body),
         calls_per_request,
+        headers,
     }
 }
 
@@ -294,6 +314,39 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
         let [single, batches] = app_workloads(&app);
         add(format!("app{on}: single calls"), &app, single, plan.all);
         add(format!("app{on}: batches of 100"), &app, batches, plan.all);
+        // What the call log (on by default) and a token check cost.
+        let quiet = Rc::new(Server::start(
+            runtime,
+            &manifest_path(),
+            &[("SPIN_VARIABLE_CALL_LOG", "false")],
+        ));
+        let [single, _] = app_workloads(&quiet);
+        add(
+            format!("app{on}, call log off: single calls"),
+            &quiet,
+            single,
+            plan.split,
+        );
+        let token = "bench-token-3f9a";
+        let guarded = Rc::new(Server::start(
+            runtime,
+            &manifest_path(),
+            &[("SPIN_VARIABLE_TOKENS", &format!("{token}:double"))],
+        ));
+        let single = workload_with(
+            &guarded,
+            "/rpc",
+            vec![("authorization", format!("Bearer {token}"))],
+            single_call(),
+            json!({"jsonrpc": "2.0", "result": 42, "id": 1}),
+            1,
+        );
+        add(
+            format!("app{on}, with a token: single calls"),
+            &guarded,
+            single,
+            plan.split,
+        );
         let ungrouped = Rc::new(Server::start(
             runtime,
             &manifest_path(),
@@ -408,6 +461,22 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
                 &format!("app{on}: single calls"),
                 &format!("bare chain{on}"),
             ));
+        }
+        // What the call log and a token check cost, each against the app
+        // without it.
+        for (what, with, without) in [
+            (
+                "call_log_on_vs_off",
+                format!("app{on}: single calls"),
+                format!("app{on}, call log off: single calls"),
+            ),
+            (
+                "token_vs_open",
+                format!("app{on}, with a token: single calls"),
+                format!("app{on}: single calls"),
+            ),
+        ] {
+            pairs.extend(pair(format!("{key}{what}_c8"), 8, &with, &without));
         }
         // What the router and the function cost on their own, each alone
         // against the least a component costs.

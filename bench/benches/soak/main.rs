@@ -155,6 +155,7 @@ fn workloads(server: &Server) -> Vec<Workload> {
                 expected_status: status,
                 expected: Bytes::from(answer.body),
                 calls_per_request: 1,
+                headers: Vec::new(),
             }
         })
         .collect()
