@@ -114,3 +114,24 @@ fn a_bad_registry_entry_fails_the_routers_build_and_names_itself() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_router_gets_every_setting_from_the_app_variable_of_its_name() {
+    // A setting missing from the template would be silently left at its
+    // default: a `tokens` set by the user would leave the endpoint open.
+    let manifest = shipped();
+    let router = &manifest.components["rpc-router"];
+    let template = &router.variables[rpc_router::settings::VARIABLE];
+    for name in rpc_router::settings::NAMES {
+        let line = format!("{name}={{{{ {name} }}}}");
+        assert!(
+            template.lines().any(|l| l.trim() == line),
+            "the settings template has the line {line}"
+        );
+        assert!(
+            manifest.variables.contains_key(name),
+            "{name} is a variable of the app"
+        );
+    }
+    assert!(manifest.variables["tokens"].secret, "tokens is a secret");
+}
