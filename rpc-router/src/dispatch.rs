@@ -125,11 +125,21 @@ async fn run_group<T: Transport>(
     if let [call] = calls.as_slice() {
         return vec![settled(run_single(transport, function, call).await)];
     }
-    match run_list(transport, function, &calls).await {
-        Ok(results) => results.into_iter().map(settled).collect(),
+    let listed = run_list(transport, function, &calls).await;
+    // One clock read for the calls that one answer settled (a read is a
+    // host call, and a list may carry a hundred calls).
+    let elapsed = start.elapsed();
+    match listed {
+        Ok(results) => results
+            .into_iter()
+            .map(|result| (result, elapsed))
+            .collect(),
         Err(ListFailure::TimedOut(limit)) => {
             let error = transport_error(function, TransportError::TimedOut(limit));
-            calls.iter().map(|_| settled(Err(error.clone()))).collect()
+            calls
+                .iter()
+                .map(|_| (Err(error.clone()), elapsed))
+                .collect()
         }
         Err(ListFailure::Other) => {
             join_all(

@@ -57,12 +57,17 @@ impl Endpoint {
         let settings = Settings::parse(settings)?;
         let limits = Limits::from_variables(|name| settings.get(name).map(str::to_owned))?;
         let grouping = Grouping::from_variable(settings.get("group_calls"))?;
-        let methods: Vec<&str> = registry
-            .functions()
-            .map(|function| function.method.as_str())
-            .chain(BuiltIn::ALL.map(BuiltIn::name))
-            .collect();
-        let tokens = Tokens::parse(settings.get(tokens::VARIABLE).unwrap_or_default(), &methods)?;
+        let tokens = match settings.get(tokens::VARIABLE).unwrap_or_default() {
+            none if none.trim().is_empty() => Tokens::default(),
+            text => {
+                let methods: Vec<&str> = registry
+                    .functions()
+                    .map(|function| function.method.as_str())
+                    .chain(BuiltIn::ALL.map(BuiltIn::name))
+                    .collect();
+                Tokens::parse(text, &methods)?
+            }
+        };
         let cors = Cors::parse(settings.get(cors::VARIABLE).unwrap_or_default())?;
         let call_log = call_log::is_on(settings.get(call_log::VARIABLE))?;
         Ok(Endpoint {

@@ -27,7 +27,6 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         let reply = health::reply(request.method() == Method::Get, &app::info());
         return send(reply, Vec::new(), response_out);
     }
-    let time = SystemTime::now();
     let mut endpoint = match configure() {
         Ok(endpoint) => endpoint,
         Err(problem) => {
@@ -36,10 +35,16 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             return send(reply, Vec::new(), response_out);
         }
     };
-    let fields = request.headers();
-    let values = |name: &str| fields.get(name);
-    let (origin, authorization) = (values("origin"), values("authorization"));
-    let origin = match origin.as_slice() {
+    // Every header in one host call, rather than one call per header read.
+    let headers = request.headers().entries();
+    let values = |name: &str| -> Vec<&[u8]> {
+        headers
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_slice())
+            .collect()
+    };
+    let origin = match values("origin").as_slice() {
         [origin] => std::str::from_utf8(origin).ok(),
         _ => None,
     };
@@ -50,17 +55,21 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             _ => HttpMethod::Other,
         },
         origin,
-        authorization: as_slices(&authorization),
+        authorization: values("authorization"),
     };
-    let request_id = call_log::client_request_id(&as_slices(&values("x-request-id")))
-        .unwrap_or_else(generated_request_id);
-    let trace = TraceContext::from_headers(
-        &as_slices(&values("traceparent")),
-        &as_slices(&values("tracestate")),
-    );
     let call_log = endpoint.call_log;
+    let time = call_log.then(SystemTime::now);
+    let request_id = match call_log {
+        true => call_log::client_request_id(&values("x-request-id"))
+            .unwrap_or_else(generated_request_id),
+        false => String::new(),
+    };
+    let trace = TraceContext::from_headers(&values("traceparent"), &values("tracestate"));
+    let declared_length = values("content-length")
+        .first()
+        .and_then(|value| std::str::from_utf8(value).ok()?.trim().parse::<u64>().ok());
     let log = |status: u16, batch: Option<usize>, calls: &[CallRecord]| {
-        if call_log {
+        if let Some(time) = time {
             let record = RequestRecord {
                 time,
                 request_id: &request_id,
@@ -80,7 +89,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     }
     let cors_headers = endpoint.cors.headers(origin);
     let service = &endpoint.service;
-    let body = match read_body(request, service.limits.max_request_bytes) {
+    let body = match read_body(request, declared_length, service.limits.max_request_bytes) {
         Ok(body) => body,
         Err(reply) => {
             let status = reply.status();
@@ -97,10 +106,6 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     let status = answered.reply.status();
     send(answered.reply, cors_headers, response_out);
     log(status, answered.batch, &answered.calls);
-}
-
-fn as_slices(values: &[Vec<u8>]) -> Vec<&[u8]> {
-    values.iter().map(Vec::as_slice).collect()
 }
 
 /// A request id for a request that brought none: 128 random bits, in hex.
@@ -126,8 +131,12 @@ fn configure() -> Result<Endpoint, String> {
 }
 
 /// Reads the request body, stopping at the size limit instead of buffering
-/// whatever a client sends.
-fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Reply> {
+/// whatever a client sends (at once if its `content-length` is over it).
+fn read_body(
+    request: IncomingRequest,
+    declared_length: Option<u64>,
+    limit: usize,
+) -> Result<Vec<u8>, Reply> {
     let too_large = || {
         Reply::refusal(
             413,
@@ -136,12 +145,7 @@ fn read_body(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, Reply> {
             )),
         )
     };
-    let declared = request
-        .headers()
-        .get("content-length")
-        .first()
-        .and_then(|value| std::str::from_utf8(value).ok()?.trim().parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
+    if declared_length.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
     body::read(request, limit).map_err(|error| match error {
