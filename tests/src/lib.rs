@@ -7,6 +7,7 @@ pub mod functions;
 pub mod hosted;
 pub mod openrpc;
 pub mod readme;
+pub mod webdriver;
 
 use spin_host::{manifest::Manifest, spin_build, spin_cli};
 use std::net::{SocketAddr, TcpListener, TcpStream};

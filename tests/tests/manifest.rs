@@ -29,18 +29,30 @@ fn registered_functions() -> BTreeMap<String, String> {
 }
 
 #[test]
-fn only_the_router_has_a_public_route() {
+fn only_the_router_and_the_explorer_page_have_public_routes() {
     let manifest = shipped();
     let mut public = Vec::new();
     for trigger in &manifest.http_triggers {
         match (&trigger.route, trigger.component.as_str()) {
-            (Route::Path(path), "rpc-router") => public.push(path.as_str()),
+            (Route::Path(path), component @ ("rpc-router" | "explorer")) => {
+                public.push((path.as_str(), component))
+            }
             (Route::Private { private: true }, _) => {}
             (route, component) => panic!("component {component:?} has the public route {route:?}"),
         }
     }
     public.sort();
-    assert_eq!(public, ["/health", "/rpc/..."]);
+    assert_eq!(
+        public,
+        [
+            ("/", "explorer"),
+            ("/health", "rpc-router"),
+            ("/rpc/...", "rpc-router")
+        ]
+    );
+    // The page is no function and calls nothing: the browser calls /rpc.
+    let explorer = &manifest.components["explorer"];
+    assert!(explorer.allowed_outbound_hosts.is_empty() && explorer.tool.is_empty());
 }
 
 /// The registry-driven checks (`harness::functions`), on the shipped app,

@@ -12,6 +12,7 @@ pub const CASES: &[(&str, Case)] = cases![
     other_http_methods_get_405,
     functions_have_no_public_route,
     the_health_route_answers_without_a_function,
+    the_explorer_page_is_at_the_root_only,
 ];
 
 fn every_path_under_rpc_is_the_endpoint(servers: &Servers) -> Result<(), Failed> {
@@ -42,14 +43,7 @@ fn other_http_methods_get_405(servers: &Servers) -> Result<(), Failed> {
 }
 
 fn functions_have_no_public_route(servers: &Servers) -> Result<(), Failed> {
-    for path in [
-        "/",
-        "/double",
-        "/triple",
-        "/rpc-router",
-        "/double/rpc",
-        "/rpcx",
-    ] {
+    for path in ["/double", "/triple", "/rpc-router", "/double/rpc", "/rpcx"] {
         let answer = post(
             &servers.default.url(path),
             call("double", json!([1]), json!(1)).to_string(),
@@ -77,4 +71,32 @@ fn the_health_route_answers_without_a_function(servers: &Servers) -> Result<(), 
     expect_eq(answer.status, 405, "POST /health")?;
     expect_eq(answer.header("allow"), Some("GET"), "Allow")?;
     still_serving(&servers.default)
+}
+
+fn the_explorer_page_is_at_the_root_only(servers: &Servers) -> Result<(), Failed> {
+    let page = request("GET", &servers.default.url("/"));
+    expect_eq(page.status, 200, "GET /")?;
+    expect_eq(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8"),
+        "content type",
+    )?;
+    let html = page.text();
+    check(
+        html.contains("rpc.discover") && html.len() <= 30 * 1024,
+        || {
+            format!(
+                "a page under 30 KiB that reads rpc.discover ({} bytes)",
+                html.len()
+            )
+        },
+    )?;
+    let posted = post(&servers.default.url("/"), "{}");
+    expect_eq(posted.status, 405, "POST /")?;
+    expect_eq(posted.header("allow"), Some("GET"), "Allow")?;
+    expect_eq(
+        request("GET", &servers.default.url("/index.html")).status,
+        404,
+        "GET /index.html",
+    )
 }
