@@ -3,7 +3,8 @@
 //! is deployed (the registry, read from the manifest, plus the router's
 //! methods), call `double` by keyboard alone, show `triple`'s refusal as an
 //! error with its code, send a batch and show its answers in order, label
-//! every input, and list the extra function of the test-only app. A
+//! every input, ask for a token where the endpoint wants one (and then list
+//! what it may call), and list the extra function of the test-only app. A
 //! screenshot of each runtime's page is saved under `target/explorer/`.
 //!
 //! Without Chromium and ChromeDriver the test fails under `CI=true`, naming
@@ -80,15 +81,16 @@ fn explorer_in_a_browser(runtime: &Runtime, chromium: &Path, driver: &Path) -> R
     build_app();
     let app = Server::start(runtime, &manifest_path(), &[]);
     let faults = Server::start(runtime, &faults_manifest_path(), &[]);
+    let guarded = Server::start(
+        runtime,
+        &manifest_path(),
+        &[("SPIN_VARIABLE_TOKENS", &format!("{TOKEN}:double"))],
+    );
     let browser = Browser::start(chromium, driver)?;
     eprintln!("{}: {}", runtime.name(), browser.versions);
     let shots = harness::target_dir().join("explorer");
-    let checked = drive(
-        &browser,
-        &app,
-        &faults,
-        &shots.join(format!("explorer-{}.png", runtime.name())),
-    );
+    let screenshot = shots.join(format!("explorer-{}.png", runtime.name()));
+    let checked = drive(&browser, &app, &faults, &guarded, &screenshot);
     if checked.is_err() {
         // What the page looked like when it went wrong.
         let _ = browser.screenshot(&shots.join(format!("failed-{}.png", runtime.name())));
@@ -96,10 +98,14 @@ fn explorer_in_a_browser(runtime: &Runtime, chromium: &Path, driver: &Path) -> R
     checked
 }
 
+/// The token the guarded app accepts, for `double` only.
+const TOKEN: &str = "page-token-8Kq";
+
 fn drive(
     browser: &Browser,
     app: &Server,
     faults: &Server,
+    guarded: &Server,
     screenshot: &Path,
 ) -> Result<(), Failed> {
     // It lists what is deployed.
@@ -184,6 +190,16 @@ fn drive(
         .execute("document.querySelector(\"section[data-method='double']\").scrollIntoView()")?;
     browser.screenshot(screenshot)?;
     eprintln!("screenshot in {}", screenshot.display());
+
+    // Where the endpoint asks for a token, the page asks for it, and then
+    // lists what that token may call.
+    browser.goto(&guarded.url("/"))?;
+    let field = browser.wait_for("#auth:not([hidden]) #token")?;
+    browser.type_into(&field, &format!("{TOKEN}{ENTER}"))?;
+    let names = listed(browser, 2)?;
+    expect(names == ["double", "rpc.discover"], || {
+        format!("with a token for double, the page lists {names:?}")
+    })?;
 
     // An app with another function: the page lists it too.
     browser.goto(&faults.url("/"))?;
