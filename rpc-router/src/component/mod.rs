@@ -82,19 +82,19 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         }
     };
 
+    // Each line is written before the reply: once the reply is out, the host
+    // may drop the instance as soon as the client hangs up.
     if let Err((reply, headers)) = endpoint.admit(&head) {
-        let status = reply.status();
-        send(reply, headers, response_out);
-        return log(status, None, &[]);
+        log(reply.status(), None, &[]);
+        return send(reply, headers, response_out);
     }
     let cors_headers = endpoint.cors.headers(origin);
     let service = &endpoint.service;
     let body = match read_body(request, declared_length, service.limits.max_request_bytes) {
         Ok(body) => body,
         Err(reply) => {
-            let status = reply.status();
-            send(reply, cors_headers, response_out);
-            return log(status, None, &[]);
+            log(reply.status(), None, &[]);
+            return send(reply, cors_headers, response_out);
         }
     };
     let chain = ServiceChain {
@@ -103,9 +103,8 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         trace: &trace,
     };
     let answered = service.answer(&body, &chain).await;
-    let status = answered.reply.status();
+    log(answered.reply.status(), answered.batch, &answered.calls);
     send(answered.reply, cors_headers, response_out);
-    log(status, answered.batch, &answered.calls);
 }
 
 /// A request id for a request that brought none: 128 random bits, in hex.
