@@ -151,8 +151,7 @@ impl Server {
     /// `target/server-logs/` (named when it starts).
     pub fn start(runtime: &Runtime, manifest: &Path, environment: &[(&str, &str)]) -> Server {
         let address = free_loopback_address();
-        let logs = target_dir().join("server-logs");
-        std::fs::create_dir_all(&logs).expect("target/server-logs");
+        let logs = server_logs();
         let log = logs.join(format!("{}-{}.log", runtime.name(), address.port()));
         let output = std::fs::File::create(&log).expect("a server log file");
         let mut command = match runtime {
@@ -388,6 +387,32 @@ mod process_group {
             })
             .collect()
     }
+}
+
+/// `target/server-logs/`, emptied of earlier runs' logs once per process (a
+/// benchmark's servers write gigabytes of call log): what is left is the
+/// last run's, and a concurrent run's, which are younger than ten minutes.
+fn server_logs() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = target_dir().join("server-logs");
+        std::fs::create_dir_all(&dir).expect("target/server-logs");
+        let old = |entry: &std::fs::DirEntry| {
+            entry
+                .metadata()
+                .and_then(|meta| meta.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(600))
+        };
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if old(&entry) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        dir
+    })
+    .clone()
 }
 
 /// A loopback address with a port that was free a moment ago.
