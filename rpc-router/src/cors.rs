@@ -121,18 +121,20 @@ fn is_origin(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
 }
 
+/// The value of the header `name` among `headers` (for the tests).
+#[cfg(test)]
+pub(crate) fn header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const APP: &str = "https://app.example.com";
-
-    fn header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
-        headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
 
     #[test]
     fn off_by_default_adds_nothing_and_leaves_options_alone() {

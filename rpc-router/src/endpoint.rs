@@ -55,7 +55,7 @@ impl Endpoint {
         info: AppInfo,
     ) -> Result<Self, String> {
         let settings = Settings::parse(settings)?;
-        let limits = Limits::from_variables(|name| settings.get(name).map(str::to_owned))?;
+        let limits = Limits::from_variables(|name| settings.get(name))?;
         let grouping = Grouping::from_variable(settings.get("group_calls"))?;
         let tokens = match settings.get(tokens::VARIABLE).unwrap_or_default() {
             none if none.trim().is_empty() => Tokens::default(),
@@ -127,6 +127,7 @@ impl Endpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cors::header;
     use crate::tokens::Scope;
     use rpc_registry::Function;
 
@@ -137,13 +138,6 @@ mod tests {
             version: "1".into(),
         };
         Endpoint::configure(settings, registry, info)
-    }
-
-    fn header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
-        headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
     }
 
     #[test]

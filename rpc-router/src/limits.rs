@@ -29,7 +29,7 @@ impl Default for Limits {
 impl Limits {
     /// Reads the limits through `variable`, which gives a variable's value or
     /// `None` when it is not set; unset variables keep their default.
-    pub fn from_variables(variable: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn from_variables<'a>(variable: impl Fn(&str) -> Option<&'a str>) -> Result<Self, String> {
         let defaults = Limits::default();
         let number = |name: &str, default: u64| -> Result<u64, String> {
             match variable(name) {
@@ -68,12 +68,10 @@ mod tests {
 
     #[test]
     fn set_variables_override_and_bad_ones_are_named() {
-        let limits =
-            Limits::from_variables(|name| (name == "call_timeout_ms").then(|| "250".into()));
+        let limits = Limits::from_variables(|name| (name == "call_timeout_ms").then_some("250"));
         assert_eq!(limits.unwrap().call_timeout, Duration::from_millis(250));
         for bad in ["", "-1", "0", "1.5", "lots"] {
-            let error =
-                Limits::from_variables(|name| (name == "max_batch_calls").then(|| bad.into()));
+            let error = Limits::from_variables(|name| (name == "max_batch_calls").then_some(bad));
             assert!(error.unwrap_err().contains("max_batch_calls"), "{bad:?}");
         }
     }

@@ -131,24 +131,21 @@ impl Service {
         transport: &T,
     ) -> (Vec<Response<'a>>, Vec<CallRecord<'a>>) {
         let mut calls: Vec<FunctionCall<'a>> = Vec::new();
-        let mut methods: Vec<Option<Cow<'a, str>>> = Vec::with_capacity(entries.len());
-        let slots: Vec<Slot<'a>> = entries
+        // Each entry's method (for its record) beside where it stands.
+        let slots: Vec<(Option<Cow<'a, str>>, Slot<'a>)> = entries
             .into_iter()
             .map(|entry| match entry {
-                Err(invalid) => {
-                    methods.push(None);
-                    Slot::Answered(Response::error(invalid.id, invalid.error))
-                }
-                Ok(request) => {
-                    methods.push(Some(request.method.clone()));
-                    self.plan(request, &mut calls)
-                }
+                Err(invalid) => (
+                    None,
+                    Slot::Answered(Response::error(invalid.id, invalid.error)),
+                ),
+                Ok(request) => (Some(request.method.clone()), self.plan(request, &mut calls)),
             })
             .collect();
 
         let discovering = slots
             .iter()
-            .any(|slot| matches!(slot, Slot::Discovering { .. }));
+            .any(|(_, slot)| matches!(slot, Slot::Discovering { .. }));
         let document: OptionFuture<_> = discovering
             .then(|| discover::document(transport, &self.registry, &self.info, &self.scope))
             .into();
@@ -157,7 +154,7 @@ impl Service {
         let mut results: Vec<_> = results.into_iter().map(Some).collect();
         let mut records = Vec::with_capacity(slots.len());
         let mut responses = Vec::with_capacity(slots.len());
-        for (slot, method) in slots.into_iter().zip(methods) {
+        for (method, slot) in slots {
             let (response, record) = match slot {
                 Slot::Answered(response) => {
                     let outcome = response.error_code().map_or(Ok(()), Err);

@@ -355,6 +355,14 @@ fn run_one(input: &[u8], expected: Option<(&[Option<String>], bool)>) -> Result<
     check(&reply, expected)
 }
 
+/// How many inputs to generate: `FUZZ_INPUTS`, else `default`.
+fn fuzz_inputs(default: u64) -> u64 {
+    std::env::var("FUZZ_INPUTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 #[test]
 fn corpus_inputs_keep_every_property() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
@@ -372,10 +380,7 @@ fn corpus_inputs_keep_every_property() {
 
 #[test]
 fn generated_and_mutated_inputs_keep_every_property() {
-    let inputs: u64 = std::env::var("FUZZ_INPUTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(20_000);
+    let inputs = fuzz_inputs(20_000);
     let seed: u64 = std::env::var("FUZZ_SEED")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -470,10 +475,7 @@ fn authorization_headers_and_settings_keep_their_properties() {
     use rpc_router::endpoint::{Endpoint, Head};
     use rpc_router::tokens::Scope;
 
-    let inputs: u64 = std::env::var("FUZZ_INPUTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3_000);
+    let inputs = fuzz_inputs(3_000);
     let mut rng = Rng(0xa17 | 1);
     let (mut configured_tokens, mut granted, mut refused) = (0, 0, 0);
     for i in 0..inputs {

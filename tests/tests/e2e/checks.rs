@@ -78,3 +78,22 @@ pub fn still_serving(server: &Server) -> Result<(), Failed> {
         "a normal call afterwards",
     )
 }
+
+/// Runs a case's jsonrpsee client, which needs an async runtime.
+pub fn with_jsonrpsee(
+    client: impl std::future::Future<Output = Result<(), Failed>>,
+) -> Result<(), Failed> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(client)
+}
+
+/// The JSON-RPC error code of a jsonrpsee call's answer, if it is an error
+/// response.
+pub fn call_error_code<T>(answer: &Result<T, jsonrpsee::core::ClientError>) -> Option<i32> {
+    match answer {
+        Err(jsonrpsee::core::ClientError::Call(error)) => Some(error.code()),
+        _ => None,
+    }
+}

@@ -28,10 +28,7 @@ fn jsonrpsee_client_interop(servers: &Servers) -> Result<(), Failed> {
     use jsonrpsee::rpc_params;
 
     let url = servers.default.url("/rpc");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+    with_jsonrpsee(async {
         let client = HttpClientBuilder::default().build(&url)?;
         let doubled: i64 = client.request("double", rpc_params![21]).await?;
         expect_eq(doubled, 42, "double via jsonrpsee")?;
@@ -40,10 +37,7 @@ fn jsonrpsee_client_interop(servers: &Servers) -> Result<(), Failed> {
         let unknown = client
             .request::<i64, ArrayParams>("nope", rpc_params![1])
             .await;
-        let code = match &unknown {
-            Err(jsonrpsee::core::ClientError::Call(error)) => Some(error.code()),
-            _ => None,
-        };
+        let code = call_error_code(&unknown);
         expect_eq(code, Some(-32601), "an unknown method via jsonrpsee")?;
 
         let mut batch = BatchRequestBuilder::new();

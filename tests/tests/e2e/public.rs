@@ -143,12 +143,18 @@ fn a_token_calls_only_its_scope_and_discovers_only_it(servers: &Servers) -> Resu
         call("divide", json!([6, 3]), json!(5)),
         call("nope", json!([]), json!(6)),
     ]);
-    let reader = json_reply(&post_with(
-        server,
-        &[("authorization", &bearer(READER))],
-        &batch,
-    ))?;
-    let outcomes: Vec<Value> = responses(&reader)?.iter().map(outcome).collect();
+    // The batch sent with a token: each response, and each in brief.
+    let answered = |token: &str| -> Result<(Vec<Value>, Vec<Value>), Failed> {
+        let reply = json_reply(&post_with(
+            server,
+            &[("authorization", &bearer(token))],
+            &batch,
+        ))?;
+        let responses = responses(&reply)?.clone();
+        let outcomes = responses.iter().map(outcome).collect();
+        Ok((responses, outcomes))
+    };
+    let (reader, outcomes) = answered(READER)?;
     expect_eq(
         outcomes,
         vec![
@@ -161,17 +167,12 @@ fn a_token_calls_only_its_scope_and_discovers_only_it(servers: &Servers) -> Resu
         ],
         "the reader's batch",
     )?;
-    let refused = &responses(&reader)?[1];
+    let refused = &reader[1];
     check(error_message(refused).contains("triple"), || {
         format!("the error names the method: {refused}")
     })?;
 
-    let admin = json_reply(&post_with(
-        server,
-        &[("authorization", &bearer(ADMIN))],
-        &batch,
-    ))?;
-    let outcomes: Vec<Value> = responses(&admin)?.iter().map(outcome).collect();
+    let (_, outcomes) = answered(ADMIN)?;
     expect_eq(
         outcomes[..5].to_vec(),
         vec![
@@ -222,10 +223,7 @@ fn jsonrpsee_sends_a_bearer_token(servers: &Servers) -> Result<(), Failed> {
     use jsonrpsee::rpc_params;
 
     let url = servers.guarded.url("/rpc");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+    with_jsonrpsee(async {
         let mut headers = HeaderMap::new();
         headers.insert(
             "authorization",
@@ -239,10 +237,7 @@ fn jsonrpsee_sends_a_bearer_token(servers: &Servers) -> Result<(), Failed> {
         let tripled = client
             .request::<i64, ArrayParams>("triple", rpc_params![1])
             .await;
-        let code = match &tripled {
-            Err(jsonrpsee::core::ClientError::Call(error)) => Some(error.code()),
-            _ => None,
-        };
+        let code = call_error_code(&tripled);
         expect_eq(code, Some(-32006), "triple, out of the reader's scope")?;
         let anonymous = HttpClientBuilder::default().build(&url)?;
         let refused = anonymous
