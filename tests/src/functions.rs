@@ -35,9 +35,9 @@ pub fn check_manifest(path: &Path) -> Result<(), String> {
             ));
         }
         match std::fs::read(&component.source) {
-            Ok(wasm) if work_budget::budget_of(&wasm).is_some() => {}
+            Ok(wasm) if work_budget::limits_of(&wasm).is_some() => {}
             Ok(_) => problems.push(format!(
-                "{id}: {} carries no work budget (its build must end with work-budget)",
+                "{id}: {} carries no work budget and memory maximum (its build must end with work-budget)",
                 component.source.display()
             )),
             Err(error) => problems.push(format!("{id}: {}: {error}", component.source.display())),

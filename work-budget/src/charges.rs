@@ -8,8 +8,71 @@
 //! loop's start, which enters that loop's region again), so the charges add
 //! up to at least the number of operators executed. A call is one operator
 //! here; the callee pays for its own body.
+//!
+//! A bulk operator (`memory.fill`, `memory.copy`, `table.grow`, ...) does
+//! work in proportion to a length it reads at run time, so besides its one
+//! operator in its region it pays for that length just before it runs (see
+//! [`by_length`]): one charge per [`BYTES_PER_CHARGE`] bytes of memory, per
+//! table or array element. A loop whose body is one `memory.fill` of 16 MiB
+//! would otherwise pay a handful of operators per pass.
 
 use wasmparser::{FunctionBody, Operator};
+
+/// How many bytes of a bulk memory operator (fill, copy, init, grow) cost
+/// as much as one Wasm operator. A tight loop runs about 2.5·10⁹ operators a
+/// second here, and `memory.fill` writes about 10 GB: at 4 bytes per charge
+/// a loop of fills spends a budget in about the time a plain loop does.
+pub const BYTES_PER_CHARGE: u64 = 4;
+
+/// What a bulk operator's length counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Bytes of memory.
+    Bytes,
+    /// Pages of memory (64 KiB each), for `memory.grow`.
+    Pages,
+    /// Elements of a table or an array.
+    Elements,
+}
+
+/// Where a bulk operator's length (its last operand, on top of the stack)
+/// gets its type: a memory's or a table's index type (`i64` for a 64-bit
+/// one), both of two (`i64` only if both are), or always `i32`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthType {
+    Memory(u32),
+    Memories(u32, u32),
+    Table(u32),
+    Tables(u32, u32),
+    I32,
+}
+
+/// The length-dependent charge of a bulk operator, `None` for any other.
+pub fn by_length(operator: &Operator<'_>) -> Option<(Unit, LengthType)> {
+    use LengthType as L;
+    use Operator as O;
+    Some(match *operator {
+        O::MemoryFill { mem } | O::MemoryDiscard { mem } => (Unit::Bytes, L::Memory(mem)),
+        O::MemoryCopy { dst_mem, src_mem } => (Unit::Bytes, L::Memories(dst_mem, src_mem)),
+        O::MemoryInit { .. } => (Unit::Bytes, L::I32),
+        O::MemoryGrow { mem } => (Unit::Pages, L::Memory(mem)),
+        O::TableFill { table } | O::TableGrow { table } => (Unit::Elements, L::Table(table)),
+        O::TableCopy {
+            dst_table,
+            src_table,
+        } => (Unit::Elements, L::Tables(dst_table, src_table)),
+        O::TableInit { .. }
+        | O::ArrayNew { .. }
+        | O::ArrayNewDefault { .. }
+        | O::ArrayNewData { .. }
+        | O::ArrayNewElem { .. }
+        | O::ArrayFill { .. }
+        | O::ArrayCopy { .. }
+        | O::ArrayInitData { .. }
+        | O::ArrayInitElem { .. } => (Unit::Elements, L::I32),
+        _ => return None,
+    })
+}
 
 /// The charges of one function body, in the order its code meets them: the
 /// body's own first, then one for each `loop`, in the order they appear.
@@ -48,6 +111,37 @@ pub fn of_body(body: &FunctionBody<'_>) -> wasmparser::Result<Vec<u64>> {
 mod tests {
     use super::*;
     use wasmparser::{Parser, Payload};
+
+    #[test]
+    fn bulk_operators_pay_by_their_length_and_others_do_not() {
+        let bulk = [
+            ("memory.fill", Unit::Bytes),
+            ("memory.copy", Unit::Bytes),
+            ("memory.init 0", Unit::Bytes),
+            ("memory.grow", Unit::Pages),
+            ("table.fill 0", Unit::Elements),
+            ("table.copy", Unit::Elements),
+            ("table.init 0", Unit::Elements),
+            ("table.grow 0", Unit::Elements),
+            ("i32.add", Unit::Bytes), // the odd one out
+        ];
+        for (text, unit) in bulk {
+            let module = format!(
+                "(module (memory 1) (table 1 funcref) (data \"\") (elem func) \
+                 (func {text} unreachable))"
+            );
+            let wasm = wat::parse_str(&module).unwrap();
+            let mut found = None;
+            for payload in Parser::new(0).parse_all(&wasm) {
+                if let Payload::CodeSectionEntry(body) = payload.unwrap() {
+                    let mut operators = body.get_operators_reader().unwrap();
+                    found = by_length(&operators.read().unwrap()).map(|(unit, _)| unit);
+                }
+            }
+            let expected = (text != "i32.add").then_some(unit);
+            assert_eq!(found, expected, "{text}");
+        }
+    }
 
     /// The charges of each function of a module written as text.
     fn charges(text: &str) -> Vec<Vec<u64>> {

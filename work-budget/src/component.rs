@@ -3,20 +3,21 @@
 //! for byte, so nothing of the component's own structure changes.
 
 use crate::module::{self, Outcome};
+use crate::Limits;
 use anyhow::{Context, Result};
 use std::borrow::Cow;
 use wasm_encoder::{Component, ComponentSectionId, NestedComponentSection, RawSection};
 use wasmparser::{Chunk, Parser, Payload};
 
-/// Instruments every core module of `component`; returns the new component
+/// Instruments every core module of `component` with `limits`; returns the new component
 /// and how many modules were instrumented.
-pub fn instrument(component: &[u8], budget: i64) -> Result<(Vec<u8>, usize)> {
+pub fn instrument(component: &[u8], limits: Limits) -> Result<(Vec<u8>, usize)> {
     let mut encoded = Component::new();
-    let count = walk(component, budget, &mut encoded)?;
+    let count = walk(component, limits, &mut encoded)?;
     Ok((encoded.finish(), count))
 }
 
-fn walk(data: &[u8], budget: i64, encoded: &mut Component) -> Result<usize> {
+fn walk(data: &[u8], limits: Limits, encoded: &mut Component) -> Result<usize> {
     let mut parser = Parser::new(0);
     let mut remaining = data;
     let (mut modules, mut instrumented) = (0, 0);
@@ -34,7 +35,7 @@ fn walk(data: &[u8], budget: i64, encoded: &mut Component) -> Result<usize> {
                 remaining = &remaining[range.len()..];
                 modules += 1;
                 let original = &data[range];
-                let module = match module::instrument(original, budget)
+                let module = match module::instrument(original, limits)
                     .with_context(|| format!("core module {modules}"))?
                 {
                     Outcome::Instrumented(module) => {
@@ -54,7 +55,7 @@ fn walk(data: &[u8], budget: i64, encoded: &mut Component) -> Result<usize> {
             } => {
                 remaining = &remaining[range.len()..];
                 let mut nested = Component::new();
-                instrumented += walk(&data[range], budget, &mut nested)?;
+                instrumented += walk(&data[range], limits, &mut nested)?;
                 encoded.section(&NestedComponentSection(&nested));
             }
             other => {

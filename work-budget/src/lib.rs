@@ -15,9 +15,14 @@
 //! host (a clock, a chained request) is not counted: that is what the
 //! router's `call_timeout_ms` is for.
 //!
+//! Every memory a module defines also gets a maximum size (a memory
+//! budget), so that an allocation past it fails inside the function (Rust's
+//! allocator then aborts: a trap) on any runtime, rather than growing the
+//! instance to the 4 GiB Spin allows by default.
+//!
 //! Each instrumented module carries a `work-budget` custom section holding
-//! its budget; the tool refuses such a module, so a build that runs it twice
-//! on one file fails rather than charging twice.
+//! both budgets; the tool refuses such a module, so a build that runs it
+//! twice on one file fails rather than charging twice.
 
 pub mod charges;
 mod component;
@@ -36,6 +41,55 @@ pub const MARKER: &str = "work-budget";
 /// worker thread before the router stops waiting for it.
 pub const DEFAULT_BUDGET: i64 = 1_000_000_000;
 
+/// The memory maximum of a function that sets none, in bytes: 64 MiB. An
+/// instance of `double`, `divide` or the template's function starts at
+/// about 1.1 MiB and a batch of 100 calls takes it to about 1.3 MiB (see
+/// docs/work-budget.md); 64 MiB leaves room for honest work on large
+/// params while 4 instances at their maximum stay within a SpinKube pod's
+/// 512 MiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 64 * 1024 * 1024;
+
+/// What a function may take in one instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Wasm operators (see [`charges`]).
+    pub budget: i64,
+    /// The largest size of each memory, in bytes (a whole number of 64 KiB
+    /// pages).
+    pub max_memory: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            budget: DEFAULT_BUDGET,
+            max_memory: DEFAULT_MAX_MEMORY,
+        }
+    }
+}
+
+impl Limits {
+    /// The text of the marker section.
+    fn to_marker(self) -> String {
+        format!("budget={} max_memory={}", self.budget, self.max_memory)
+    }
+
+    fn from_marker(text: &str) -> Option<Limits> {
+        let mut limits = Limits::default();
+        let (mut budget, mut max_memory) = (false, false);
+        for field in text.split_whitespace() {
+            match field.split_once('=')? {
+                ("budget", value) => (limits.budget, budget) = (value.parse().ok()?, true),
+                ("max_memory", value) => {
+                    (limits.max_memory, max_memory) = (value.parse().ok()?, true)
+                }
+                _ => return None,
+            }
+        }
+        (budget && max_memory).then_some(limits)
+    }
+}
+
 /// The result of instrumenting a binary.
 pub struct Instrumented {
     pub wasm: Vec<u8>,
@@ -45,15 +99,23 @@ pub struct Instrumented {
 }
 
 /// Instruments a component (every core module in it) or a core module.
-pub fn instrument(wasm: &[u8], budget: i64) -> Result<Instrumented> {
-    if budget <= 0 {
-        bail!("the budget must be positive, not {budget}");
+pub fn instrument(wasm: &[u8], limits: Limits) -> Result<Instrumented> {
+    if limits.budget <= 0 {
+        bail!("the budget must be positive, not {}", limits.budget);
+    }
+    if limits.max_memory < module::PAGE_BYTES
+        || !limits.max_memory.is_multiple_of(module::PAGE_BYTES)
+    {
+        bail!(
+            "the memory maximum must be a whole number of 64 KiB pages, not {} bytes",
+            limits.max_memory
+        );
     }
     let instrumented = if wasmparser::Parser::is_component(wasm) {
-        let (wasm, modules) = component::instrument(wasm, budget)?;
+        let (wasm, modules) = component::instrument(wasm, limits)?;
         Instrumented { wasm, modules }
     } else if wasmparser::Parser::is_core_wasm(wasm) {
-        match module::instrument(wasm, budget)? {
+        match module::instrument(wasm, limits)? {
             module::Outcome::Instrumented(wasm) => Instrumented { wasm, modules: 1 },
             module::Outcome::NoCode => Instrumented {
                 wasm: wasm.to_vec(),
@@ -69,14 +131,14 @@ pub fn instrument(wasm: &[u8], budget: i64) -> Result<Instrumented> {
     Ok(instrumented)
 }
 
-/// The budget compiled into `wasm`: the one its first instrumented module
+/// The limits compiled into `wasm`: those its first instrumented module
 /// carries, or `None` where no module is instrumented.
-pub fn budget_of(wasm: &[u8]) -> Option<i64> {
+pub fn limits_of(wasm: &[u8]) -> Option<Limits> {
     wasmparser::Parser::new(0)
         .parse_all(wasm)
         .find_map(|payload| match payload {
             Ok(wasmparser::Payload::CustomSection(section)) if section.name() == MARKER => {
-                std::str::from_utf8(section.data()).ok()?.parse().ok()
+                Limits::from_marker(std::str::from_utf8(section.data()).ok()?)
             }
             _ => None,
         })

@@ -1,29 +1,38 @@
 //! `work-budget`: a step of a function's build (its command in `spin.toml`).
 //!
 //! ```text
-//! work-budget [--budget OPERATORS] INPUT.wasm OUTPUT.wasm
+//! work-budget [--budget OPERATORS] [--max-memory SIZE] INPUT.wasm OUTPUT.wasm
 //! ```
 //!
 //! Writes a copy of the component INPUT whose code traps once it has run
-//! OPERATORS Wasm operators in one instance (default: [`DEFAULT_BUDGET`]).
+//! OPERATORS Wasm operators in one instance (default: [`DEFAULT_BUDGET`]),
+//! and whose memories grow to SIZE at most (`64MiB`, `512KiB`, `1GiB` or
+//! bytes; default: [`DEFAULT_MAX_MEMORY`]).
 //! The output is a separate file, so running the build again instruments
 //! the compiler's fresh output, never its own.
 
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
-use work_budget::{instrument, DEFAULT_BUDGET};
+use work_budget::{instrument, Limits};
+#[cfg(doc)]
+use work_budget::{DEFAULT_BUDGET, DEFAULT_MAX_MEMORY};
 
-const USAGE: &str = "usage: work-budget [--budget OPERATORS] INPUT.wasm OUTPUT.wasm";
+const USAGE: &str =
+    "usage: work-budget [--budget OPERATORS] [--max-memory SIZE] INPUT.wasm OUTPUT.wasm";
 
 fn main() -> Result<()> {
-    let mut budget = DEFAULT_BUDGET;
+    let mut limits = Limits::default();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--budget" => {
                 let value = args.next().context(USAGE)?;
-                budget = parse_budget(&value)?;
+                limits.budget = parse_budget(&value)?;
+            }
+            "--max-memory" => {
+                let value = args.next().context(USAGE)?;
+                limits.max_memory = parse_size(&value)?;
             }
             "--help" | "-h" => {
                 println!("{USAGE}");
@@ -43,14 +52,16 @@ fn main() -> Result<()> {
     }
     let wasm = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
     let instrumented =
-        instrument(&wasm, budget).with_context(|| format!("instrumenting {}", input.display()))?;
+        instrument(&wasm, limits).with_context(|| format!("instrumenting {}", input.display()))?;
     std::fs::write(output, &instrumented.wasm)
         .with_context(|| format!("writing {}", output.display()))?;
     eprintln!(
-        "work-budget: {} -> {}: {} core module(s), budget {budget} operators, {} -> {} KiB",
+        "work-budget: {} -> {}: {} core module(s), budget {} operators, memory at most {} KiB, {} -> {} KiB",
         input.display(),
         output.display(),
         instrumented.modules,
+        limits.budget,
+        limits.max_memory / 1024,
         wasm.len() / 1024,
         instrumented.wasm.len() / 1024,
     );
@@ -65,5 +76,29 @@ fn parse_budget(value: &str) -> Result<i64> {
             "--budget: {value:?} is not a positive number of operators (at most {})",
             i64::MAX
         ),
+    }
+}
+
+/// A size in bytes: a whole number, optionally with `KiB`, `MiB` or `GiB`.
+fn parse_size(value: &str) -> Result<u64> {
+    let (number, unit) = match value.find(|c: char| !c.is_ascii_digit() && c != '_') {
+        Some(at) => value.split_at(at),
+        None => (value, ""),
+    };
+    let scale: u64 = match unit {
+        "" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        _ => bail!("--max-memory: {value:?}: the unit is KiB, MiB or GiB (or none, for bytes)"),
+    };
+    match number
+        .replace('_', "")
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+    {
+        Some(bytes) if bytes > 0 => Ok(bytes),
+        _ => bail!("--max-memory: {value:?} is not a positive size"),
     }
 }

@@ -1,17 +1,22 @@
 //! One core module, instrumented: a mutable global holds what is left of the
 //! budget, and every region of every function body (see [`crate::charges`])
 //! subtracts its charge on entry and traps (`unreachable`) once the global
-//! goes below zero. Everything else is copied as it is.
+//! goes below zero; a bulk operator also pays for its length just before it
+//! runs. Every memory the module defines gets the maximum size it was given.
+//! Everything else is copied as it is.
 
-use crate::charges;
-use crate::MARKER;
+use crate::charges::{self, LengthType, Unit, BYTES_PER_CHARGE};
+use crate::{Limits, MARKER};
 use anyhow::{bail, Context, Result};
 use wasm_encoder::reencode::{utils, Error, Reencode};
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, CustomSection, Function, GlobalSection, GlobalType,
-    Instruction, Module, SectionId, ValType,
+    Instruction, MemorySection, Module, SectionId, ValType,
 };
-use wasmparser::{Parser, Payload, TypeRef};
+use wasmparser::{CompositeInnerType, Parser, Payload, TypeRef};
+
+/// The size of a Wasm memory page.
+pub const PAGE_BYTES: u64 = 64 * 1024;
 
 /// What a module holds that decides how it is instrumented.
 #[derive(Default)]
@@ -21,6 +26,17 @@ struct Shape {
     has_global_section: bool,
     has_code: bool,
     instrumented: bool,
+    /// Whether each memory (imported ones first) is 64-bit.
+    memory64: Vec<bool>,
+    /// Whether each table (imported ones first) is 64-bit.
+    table64: Vec<bool>,
+    /// The number of parameters of each type (0 for a type that is not a
+    /// function's), by type index.
+    params: Vec<u32>,
+    /// The type of each function the module defines, in order.
+    defined_functions: Vec<u32>,
+    /// The initial size of each memory the module defines, in pages.
+    defined_memories: Vec<u64>,
 }
 
 impl Shape {
@@ -28,11 +44,41 @@ impl Shape {
         let mut shape = Shape::default();
         for payload in Parser::new(0).parse_all(module) {
             match payload? {
+                Payload::TypeSection(types) => {
+                    for group in types {
+                        for ty in group?.into_types() {
+                            shape.params.push(match &ty.composite_type.inner {
+                                CompositeInnerType::Func(func) => func.params().len() as u32,
+                                _ => 0,
+                            });
+                        }
+                    }
+                }
                 Payload::ImportSection(imports) => {
                     for import in imports.into_imports() {
-                        if matches!(import?.ty, TypeRef::Global(_)) {
-                            shape.imported_globals += 1;
+                        match import?.ty {
+                            TypeRef::Global(_) => shape.imported_globals += 1,
+                            TypeRef::Memory(memory) => shape.memory64.push(memory.memory64),
+                            TypeRef::Table(table) => shape.table64.push(table.table64),
+                            _ => {}
                         }
+                    }
+                }
+                Payload::FunctionSection(functions) => {
+                    for ty in functions {
+                        shape.defined_functions.push(ty?);
+                    }
+                }
+                Payload::MemorySection(memories) => {
+                    for memory in memories {
+                        let memory = memory?;
+                        shape.memory64.push(memory.memory64);
+                        shape.defined_memories.push(memory.initial);
+                    }
+                }
+                Payload::TableSection(tables) => {
+                    for table in tables {
+                        shape.table64.push(table?.ty.table64);
                     }
                 }
                 Payload::GlobalSection(globals) => {
@@ -59,8 +105,8 @@ pub enum Outcome {
     NoCode,
 }
 
-/// Instruments one core module with `budget`.
-pub fn instrument(module: &[u8], budget: i64) -> Result<Outcome> {
+/// Instruments one core module with `limits`.
+pub fn instrument(module: &[u8], limits: Limits) -> Result<Outcome> {
     let shape = Shape::of(module)?;
     if shape.instrumented {
         bail!("already instrumented: it has a `{MARKER}` section (instrument the build's own output, not this tool's)");
@@ -68,10 +114,25 @@ pub fn instrument(module: &[u8], budget: i64) -> Result<Outcome> {
     if !shape.has_code {
         return Ok(Outcome::NoCode);
     }
+    let max_pages = limits.max_memory / PAGE_BYTES;
+    if let Some(initial) = shape
+        .defined_memories
+        .iter()
+        .find(|&&pages| pages > max_pages)
+    {
+        bail!(
+            "its memory starts at {} KiB, over the memory maximum of {} KiB",
+            initial * PAGE_BYTES / 1024,
+            limits.max_memory / 1024
+        );
+    }
     let mut metering = Metering {
-        budget,
+        limits,
+        max_pages,
         global: shape.imported_globals + shape.defined_globals,
         needs_global_section: !shape.has_global_section,
+        next_body: 0,
+        shape,
     };
     let mut encoded = Module::new();
     metering
@@ -84,12 +145,28 @@ pub fn instrument(module: &[u8], budget: i64) -> Result<Outcome> {
 /// The re-encoder: copies the module, adding the budget global, the charges
 /// and the marker section.
 struct Metering {
-    budget: i64,
+    limits: Limits,
+    /// The maximum of every memory the module defines, in pages.
+    max_pages: u64,
     /// The index of the budget global: after every global the module has.
     global: u32,
     /// The module has no global section, so one must be added.
     needs_global_section: bool,
+    /// Which defined function the next body is.
+    next_body: usize,
+    shape: Shape,
 }
+
+/// The two locals a body with bulk operators gets, to read a length while
+/// leaving it on the stack for the operator.
+struct Scratch {
+    i32: u32,
+    i64: u32,
+}
+
+/// The length above which a 64-bit length is charged as if it were this
+/// one: no real operation gets there, and the charge cannot overflow.
+const LARGEST_CHARGED_LENGTH: i64 = 1 << 48;
 
 impl Metering {
     fn budget_global(&self) -> (GlobalType, ConstExpr) {
@@ -98,7 +175,7 @@ impl Metering {
             mutable: true,
             shared: false,
         };
-        (ty, ConstExpr::i64_const(self.budget))
+        (ty, ConstExpr::i64_const(self.limits.budget))
     }
 
     /// `left -= cost; if left < 0 { trap }`
@@ -115,6 +192,78 @@ impl Metering {
             .instruction(&Instruction::If(BlockType::Empty))
             .instruction(&Instruction::Unreachable)
             .instruction(&Instruction::End);
+    }
+
+    /// `left -= cost of the length on top of the stack; if left < 0 { trap }`,
+    /// leaving the length where it was.
+    fn charge_by_length(
+        &self,
+        function: &mut Function,
+        unit: Unit,
+        length: LengthType,
+        scratch: &Scratch,
+    ) {
+        let wide = self.is_64_bit(length);
+        let local = if wide { scratch.i64 } else { scratch.i32 };
+        function
+            .instruction(&Instruction::LocalTee(local))
+            .instruction(&Instruction::GlobalGet(self.global))
+            .instruction(&Instruction::LocalGet(local));
+        if wide {
+            // min(length, LARGEST_CHARGED_LENGTH), unsigned
+            function
+                .instruction(&Instruction::I64Const(LARGEST_CHARGED_LENGTH))
+                .instruction(&Instruction::LocalGet(local))
+                .instruction(&Instruction::I64Const(LARGEST_CHARGED_LENGTH))
+                .instruction(&Instruction::I64LtU)
+                .instruction(&Instruction::Select);
+        } else {
+            function.instruction(&Instruction::I64ExtendI32U);
+        }
+        let shift = BYTES_PER_CHARGE.trailing_zeros() as i64;
+        let page_shift = PAGE_BYTES.trailing_zeros() as i64;
+        match unit {
+            Unit::Bytes => {
+                function
+                    .instruction(&Instruction::I64Const(shift))
+                    .instruction(&Instruction::I64ShrU);
+            }
+            Unit::Pages => {
+                function
+                    .instruction(&Instruction::I64Const(page_shift - shift))
+                    .instruction(&Instruction::I64Shl);
+            }
+            Unit::Elements => {}
+        }
+        function
+            .instruction(&Instruction::I64Sub)
+            .instruction(&Instruction::GlobalSet(self.global))
+            .instruction(&Instruction::GlobalGet(self.global))
+            .instruction(&Instruction::I64Const(0))
+            .instruction(&Instruction::I64LtS)
+            .instruction(&Instruction::If(BlockType::Empty))
+            .instruction(&Instruction::Unreachable)
+            .instruction(&Instruction::End);
+    }
+
+    fn is_64_bit(&self, length: LengthType) -> bool {
+        let memory = |index: u32| self.shape.memory64.get(index as usize) == Some(&true);
+        let table = |index: u32| self.shape.table64.get(index as usize) == Some(&true);
+        match length {
+            LengthType::Memory(index) => memory(index),
+            LengthType::Memories(dst, src) => memory(dst) && memory(src),
+            LengthType::Table(index) => table(index),
+            LengthType::Tables(dst, src) => table(dst) && table(src),
+            LengthType::I32 => false,
+        }
+    }
+
+    /// The number of parameters of the next function body.
+    fn params_of_next_body(&mut self) -> u32 {
+        let ty = self.shape.defined_functions.get(self.next_body).copied();
+        self.next_body += 1;
+        ty.and_then(|ty| self.shape.params.get(ty as usize).copied())
+            .unwrap_or(0)
     }
 }
 
@@ -161,8 +310,22 @@ impl Reencode for Metering {
         if before.is_none() {
             module.section(&CustomSection {
                 name: MARKER.into(),
-                data: self.budget.to_string().into_bytes().into(),
+                data: self.limits.to_marker().into_bytes().into(),
             });
+        }
+        Ok(())
+    }
+
+    fn parse_memory_section(
+        &mut self,
+        memories: &mut MemorySection,
+        section: wasmparser::MemorySectionReader<'_>,
+    ) -> Result<(), Error<Self::Error>> {
+        for memory in section {
+            let mut memory = self.memory_type(memory?)?;
+            let maximum = memory.maximum.unwrap_or(u64::MAX).min(self.max_pages);
+            memory.maximum = Some(maximum);
+            memories.memory(memory);
         }
         Ok(())
     }
@@ -173,12 +336,39 @@ impl Reencode for Metering {
         body: wasmparser::FunctionBody<'_>,
     ) -> Result<(), Error<Self::Error>> {
         let mut charges = charges::of_body(&body)?.into_iter();
-        let mut function = self.new_function_with_parsed_locals(&body)?;
+        let params = self.params_of_next_body();
+        let mut locals = Vec::new();
+        let mut declared = 0u32;
+        for local in body.get_locals_reader()? {
+            let (count, ty) = local?;
+            declared += count;
+            locals.push((count, self.val_type(ty)?));
+        }
+        let has_bulk = {
+            let mut operators = body.get_operators_reader()?;
+            let mut found = false;
+            while !operators.eof() && !found {
+                found = charges::by_length(&operators.read()?).is_some();
+            }
+            found
+        };
+        let scratch = has_bulk.then(|| {
+            locals.extend([(1, ValType::I32), (1, ValType::I64)]);
+            Scratch {
+                i32: params + declared,
+                i64: params + declared + 1,
+            }
+        });
+        let mut function = Function::new(locals);
         self.charge(&mut function, charges.next().unwrap_or(0));
         let mut operators = body.get_operators_reader()?;
         while !operators.eof() {
             let operator = operators.read()?;
             let enters_loop = matches!(operator, wasmparser::Operator::Loop { .. });
+            if let (Some((unit, length)), Some(scratch)) = (charges::by_length(&operator), &scratch)
+            {
+                self.charge_by_length(&mut function, unit, length, scratch);
+            }
             function.instruction(&self.instruction(operator)?);
             if enters_loop {
                 self.charge(&mut function, charges.next().unwrap_or(0));

@@ -1,9 +1,19 @@
 //! Instrumented modules run on the engine Spin embeds: an endless loop traps,
-//! honest work finishes with its own result, and the count is exact for code
-//! whose every operator runs.
+//! honest work finishes with its own result, the count is exact for code
+//! whose every operator runs, bulk operators pay by their length, and a
+//! memory grows no further than its maximum.
 
 use wasmtime::{Engine, Instance, Module, Store, Trap};
-use work_budget::{budget_of, instrument, MARKER};
+use work_budget::charges::BYTES_PER_CHARGE;
+use work_budget::{instrument, limits_of, Limits, DEFAULT_BUDGET, MARKER};
+
+/// The default limits with this budget.
+fn budget(budget: i64) -> Limits {
+    Limits {
+        budget,
+        ..Limits::default()
+    }
+}
 
 /// Counts down from n to 0 in a loop: n iterations of 9 operators (the loop
 /// region), plus 5 for the body (`block`, `loop`, `end`, `local.get`, `end`).
@@ -30,7 +40,7 @@ fn countdown_cost(n: i64) -> i64 {
 }
 
 fn run(text: &str, budget: i64, export: &str, argument: i32) -> Result<i32, Trap> {
-    let wasm = instrument(&wat::parse_str(text).unwrap(), budget)
+    let wasm = instrument(&wat::parse_str(text).unwrap(), self::budget(budget))
         .unwrap()
         .wasm;
     call(&wasm, export, argument)
@@ -79,7 +89,7 @@ fn the_count_is_exact_where_every_operator_runs() {
 #[test]
 fn every_instance_starts_with_the_whole_budget() {
     let budget = countdown_cost(1000);
-    let wasm = instrument(&wat::parse_str(COUNTDOWN).unwrap(), budget)
+    let wasm = instrument(&wat::parse_str(COUNTDOWN).unwrap(), self::budget(budget))
         .unwrap()
         .wasm;
     let engine = Engine::default();
@@ -127,7 +137,7 @@ fn an_empty_global_section_gets_the_budget_global() {
         .section(&GlobalSection::new())
         .section(&exports)
         .section(&code);
-    let wasm = instrument(&module.finish(), 1000).unwrap().wasm;
+    let wasm = instrument(&module.finish(), budget(1000)).unwrap().wasm;
     assert_eq!(call(&wasm, "id", 7), Ok(7));
 }
 
@@ -147,8 +157,8 @@ fn calls_are_paid_by_the_callee() {
 
 #[test]
 fn an_instrumented_binary_is_refused() {
-    let once = instrument(&wat::parse_str(COUNTDOWN).unwrap(), 1000).unwrap();
-    let error = instrument(&once.wasm, 1000).err().expect("refused");
+    let once = instrument(&wat::parse_str(COUNTDOWN).unwrap(), budget(1000)).unwrap();
+    let error = instrument(&once.wasm, budget(1000)).err().expect("refused");
     assert!(format!("{error:#}").contains(MARKER), "{error:#}");
 }
 
@@ -161,7 +171,7 @@ fn a_component_has_each_module_with_code_instrumented() {
         (core module (func (export "g") (param i32) (result i32) local.get 0)))
       (core instance (instantiate $code)))"#;
     let component = wat::parse_str(text).unwrap();
-    let instrumented = instrument(&component, 1000).unwrap();
+    let instrumented = instrument(&component, budget(1000)).unwrap();
     assert_eq!(instrumented.modules, 2, "the module with no code is copied");
     let markers = wasmparser::Parser::new(0)
         .parse_all(&instrumented.wasm)
@@ -170,12 +180,160 @@ fn a_component_has_each_module_with_code_instrumented() {
         })
         .count();
     assert_eq!(markers, 2);
-    assert_eq!(budget_of(&instrumented.wasm), Some(1000));
-    assert_eq!(budget_of(&component), None);
+    assert_eq!(limits_of(&instrumented.wasm), Some(budget(1000)));
+    assert_eq!(limits_of(&component), None);
 }
 
 #[test]
 fn what_is_not_wasm_is_refused() {
-    assert!(instrument(b"not wasm", 1000).is_err());
-    assert!(instrument(&wat::parse_str(COUNTDOWN).unwrap(), 0).is_err());
+    assert!(instrument(b"not wasm", budget(1000)).is_err());
+    let countdown = wat::parse_str(COUNTDOWN).unwrap();
+    assert!(instrument(&countdown, budget(0)).is_err());
+    for max_memory in [0, 1000, 65536 + 1] {
+        let limits = Limits {
+            max_memory,
+            ..budget(1000)
+        };
+        assert!(instrument(&countdown, limits).is_err(), "{max_memory}");
+    }
+}
+
+/// Each bulk operator, run once by `run(n)` with a length of n: the
+/// operator's length and what one unit of it costs, in operators.
+const BULK: [(&str, &str, i64); 8] = [
+    (
+        "memory.fill",
+        "i32.const 0 i32.const 7 local.get 0 memory.fill",
+        1,
+    ),
+    (
+        "memory.copy",
+        "i32.const 0 i32.const 8 local.get 0 memory.copy",
+        1,
+    ),
+    (
+        "memory.init",
+        "i32.const 0 i32.const 0 local.get 0 memory.init $data",
+        1,
+    ),
+    ("memory.grow", "local.get 0 memory.grow drop", 65536),
+    (
+        "table.fill",
+        "i32.const 0 ref.null func local.get 0 table.fill $table",
+        0,
+    ),
+    (
+        "table.copy",
+        "i32.const 0 i32.const 1 local.get 0 table.copy",
+        0,
+    ),
+    (
+        "table.init",
+        "i32.const 0 i32.const 0 local.get 0 table.init $elem",
+        0,
+    ),
+    (
+        "table.grow",
+        "ref.null func local.get 0 table.grow $table drop",
+        0,
+    ),
+];
+
+fn bulk_module(code: &str) -> String {
+    format!(
+        r#"(module
+          (memory 4) (table $table 4096 funcref)
+          (data $data "{}")
+          (func $f) (elem $elem func {})
+          (func (export "run") (param i32) (result i32) {code} i32.const 0))"#,
+        "x".repeat(4096),
+        "$f ".repeat(4096),
+    )
+}
+
+#[test]
+fn each_bulk_operator_pays_in_proportion_to_its_length() {
+    for (name, code, bytes_per_unit) in BULK {
+        let module = bulk_module(code);
+        // What the length costs: one charge per BYTES_PER_CHARGE bytes, or
+        // per element.
+        let length: i64 = if bytes_per_unit == 65536 { 2 } else { 4000 };
+        let cost = match bytes_per_unit {
+            0 => length,
+            bytes => length * bytes / BYTES_PER_CHARGE as i64,
+        };
+        // With a budget of the fixed operators plus the length's cost, the
+        // call runs; one charge short of the length's cost, it traps.
+        let fixed = 20;
+        assert_eq!(
+            run(&module, cost + fixed, "run", length as i32),
+            Ok(0),
+            "{name}({length}) within its budget"
+        );
+        assert_eq!(
+            run(&module, cost - 1, "run", length as i32),
+            Err(Trap::UnreachableCodeReached),
+            "{name}({length}) past its budget"
+        );
+        assert_eq!(
+            run(&module, fixed, "run", 0),
+            Ok(0),
+            "{name}(0) costs its operators only"
+        );
+    }
+}
+
+#[test]
+fn a_loop_of_bulk_fills_traps_with_the_default_budget() {
+    // 16 MiB filled over and over, as `v.fill(i)` in a loop compiles to.
+    let text = r#"(module (memory 256)
+      (func (export "fill") (param i32) (result i32)
+        loop
+          i32.const 0 local.get 0 i32.const 16777216 memory.fill
+          local.get 0 i32.const 1 i32.add local.set 0
+          br 0
+        end
+        local.get 0))"#;
+    assert_eq!(
+        run(text, DEFAULT_BUDGET, "fill", 0),
+        Err(Trap::UnreachableCodeReached)
+    );
+}
+
+#[test]
+fn a_memory_grows_no_further_than_its_maximum() {
+    // memory.grow answers the old size in pages, or -1 when it cannot grow.
+    let text = r#"(module (memory 1)
+      (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))"#;
+    let limits = Limits {
+        max_memory: 4 * 65536,
+        ..Limits::default()
+    };
+    let wasm = instrument(&wat::parse_str(text).unwrap(), limits)
+        .unwrap()
+        .wasm;
+    assert_eq!(call(&wasm, "grow", 3), Ok(1), "to 4 pages: the maximum");
+    assert_eq!(call(&wasm, "grow", 4), Ok(-1), "to 5 pages: one past it");
+    assert_eq!(call(&wasm, "grow", 16_384), Ok(-1), "to 1 GiB");
+    assert_eq!(limits_of(&wasm), Some(limits));
+    // A smaller maximum of the module's own is kept.
+    let own = r#"(module (memory 1 2)
+      (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))"#;
+    let wasm = instrument(&wat::parse_str(own).unwrap(), limits)
+        .unwrap()
+        .wasm;
+    assert_eq!(call(&wasm, "grow", 2), Ok(-1), "past its own maximum");
+}
+
+#[test]
+fn a_memory_that_starts_over_the_maximum_is_refused() {
+    let text = r#"(module (memory 8) (func (export "f")))"#;
+    let limits = Limits {
+        max_memory: 4 * 65536,
+        ..Limits::default()
+    };
+    let error = instrument(&wat::parse_str(text).unwrap(), limits)
+        .err()
+        .expect("refused");
+    assert!(format!("{error:#}").contains("memory maximum"), "{error:#}");
 }
