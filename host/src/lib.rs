@@ -41,7 +41,7 @@ pub async fn start(
     listen: SocketAddr,
 ) -> Result<(SocketAddr, Arc<runtime::App>)> {
     let manifest = manifest::Manifest::load(manifest_path)?;
-    let app = runtime::App::load(&manifest, |name| std::env::var(name).ok())?;
+    let app = runtime::App::load(&manifest, variables::process_environment())?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     tokio::spawn(server::serve(app.clone(), listener));

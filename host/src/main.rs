@@ -20,6 +20,7 @@ use spin_host::{manifest::Manifest, spin_build, spin_cli};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::Arc;
 
 struct Options {
     command: String,
@@ -114,7 +115,7 @@ async fn call(options: Options) -> Result<()> {
         ),
         std::env::current_dir()?,
     )?;
-    let app = App::load_with(&manifest, |_| None, Usage::SingleCall)?;
+    let app = App::load_with(&manifest, Arc::new(|_| Ok(None)), Usage::SingleCall)?;
     let route = app.route("/").context("the component's route")?;
     let body = Full::new(Bytes::from(options.body))
         .map_err(|never| match never {})

@@ -12,6 +12,7 @@
 use crate::allowed_hosts::{chaining_target, AllowedHosts};
 use crate::routes::RouteMatch;
 use crate::runtime::{App, Body};
+use crate::variables::VariableError;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use wasmtime::ToWasmtimeResult;
@@ -24,11 +25,14 @@ use wasmtime_wasi_http::p2::{default_send_request, HttpResult, WasiHttpHooks};
 /// The client address a chained request reports, as Spin's does.
 const CHAINED_CLIENT: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
-/// The outbound side of one instance.
+/// The outbound side of one instance, and what it knows of its app.
 pub struct Outbound {
     app: Arc<App>,
     component: String,
     allowed_hosts: AllowedHosts,
+    /// Whether every application variable resolved, once this instance has
+    /// made its first outbound request.
+    variables_resolved: Option<bool>,
 }
 
 impl Outbound {
@@ -37,7 +41,31 @@ impl Outbound {
             app,
             component: component.to_owned(),
             allowed_hosts,
+            variables_resolved: None,
         }
+    }
+
+    /// One of this instance's component variables, resolved now.
+    pub fn variable(&self, name: &str) -> Result<String, VariableError> {
+        self.app.variables.get(&self.component, name)
+    }
+
+    /// Spin checks an outbound request against the allowed hosts with every
+    /// application variable resolved (`crates/factor-outbound-networking`:
+    /// `resolver.prepare()`), once per instance, on its first outbound
+    /// request: each variable costs that request a lookup, and a lookup
+    /// that fails denies it (and every later one of the instance).
+    fn variables_resolve(&mut self) -> bool {
+        *self.variables_resolved.get_or_insert_with(|| {
+            let resolved = self.app.variables.resolve_all();
+            if let Err(error) = &resolved {
+                eprintln!(
+                    "[{}] error resolving variables when checking an outbound request: {error:?}",
+                    self.component
+                );
+            }
+            resolved.is_ok()
+        })
     }
 }
 
@@ -47,6 +75,9 @@ impl WasiHttpHooks for Outbound {
         mut request: hyper::Request<Body>,
         config: OutgoingRequestConfig,
     ) -> HttpResult<HostFutureIncomingResponse> {
+        if !self.variables_resolve() {
+            return Err(ErrorCode::HttpRequestDenied.into());
+        }
         if !self.allowed_hosts.allows(request.uri()) {
             eprintln!(
                 "[{}] outbound request to {} denied: not in allowed_outbound_hosts",

@@ -7,7 +7,7 @@ use crate::manifest::Manifest;
 use crate::outbound::Outbound;
 use crate::platform;
 use crate::routes::{RouteMatch, Router};
-use crate::variables::{self, ComponentVariables};
+use crate::variables::{self, Environment, Variables};
 use anyhow::{anyhow, Context, Result};
 use bytes::Bytes;
 use http::header::{HeaderValue, HOST};
@@ -44,6 +44,8 @@ const KEEP_RESIDENT_BYTES: usize = 512 << 10;
 pub struct App {
     pub name: String,
     engine: Engine,
+    /// Resolved on every read, as Spin does.
+    pub(crate) variables: Variables,
     router: Router,
     components: HashMap<String, LoadedComponent>,
 }
@@ -51,18 +53,16 @@ pub struct App {
 struct LoadedComponent {
     pre: ProxyPre<InstanceState>,
     allowed_hosts: AllowedHosts,
-    variables: ComponentVariables,
     environment: Vec<(String, String)>,
 }
 
 /// What one instance owns: its WASI context, its resource table, its
-/// outbound requests and its variables.
+/// outbound requests (which know its app and component, so its variables).
 pub struct InstanceState {
     wasi: WasiCtx,
     http: WasiHttpCtx,
     table: ResourceTable,
     outbound: Outbound,
-    variables: ComponentVariables,
 }
 
 impl WasiView for InstanceState {
@@ -86,7 +86,7 @@ impl WasiHttpView for InstanceState {
 
 impl variables::VariablesHost for InstanceState {
     fn get(&mut self, name: String) -> Result<String, variables::VariableError> {
-        self.variables.get(&name)
+        self.outbound.variable(&name)
     }
 }
 
@@ -105,17 +105,15 @@ pub enum Usage {
 
 impl App {
     /// Compiles every component of the manifest and checks its imports.
-    /// `environment` is where `SPIN_VARIABLE_*` overrides are read.
-    pub fn load(
-        manifest: &Manifest,
-        environment: impl Fn(&str) -> Option<String>,
-    ) -> Result<Arc<App>> {
+    /// `environment` is where `SPIN_VARIABLE_*` overrides are read, on every
+    /// read of a variable.
+    pub fn load(manifest: &Manifest, environment: Environment) -> Result<Arc<App>> {
         Self::load_with(manifest, environment, Usage::Server)
     }
 
     pub fn load_with(
         manifest: &Manifest,
-        environment: impl Fn(&str) -> Option<String>,
+        environment: Environment,
         usage: Usage,
     ) -> Result<Arc<App>> {
         let mut config = Config::new();
@@ -161,7 +159,7 @@ impl App {
             |state| state,
         )?;
 
-        let mut variables = variables::resolve(manifest, environment)?;
+        let variables = Variables::new(manifest, environment)?;
         let mut components = HashMap::new();
         for (id, component) in &manifest.components {
             // Spin's HTTP trigger knows only the components it triggers: a
@@ -187,7 +185,6 @@ impl App {
                     .with_context(|| format!("component {id:?} is not a wasi:http handler"))?,
                 allowed_hosts: AllowedHosts::parse(&component.allowed_outbound_hosts)
                     .with_context(|| format!("component {id:?}"))?,
-                variables: variables.remove(id).unwrap_or_default(),
                 environment: component.environment.clone().into_iter().collect(),
             };
             components.insert(id.clone(), loaded);
@@ -196,6 +193,7 @@ impl App {
         Ok(Arc::new(App {
             name: manifest.application.name.clone(),
             engine,
+            variables,
             router: Router::build(&manifest.http_triggers)?,
             components,
         }))
@@ -261,7 +259,6 @@ impl App {
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             outbound: Outbound::new(self.clone(), id, component.allowed_hosts.clone()),
-            variables: component.variables.clone(),
         };
         let mut store = Store::new(&self.engine, state);
 

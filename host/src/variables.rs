@@ -1,5 +1,6 @@
 //! Application and component variables, as Spin's variables factor serves
-//! them (spinframework/spin `crates/factor-variables`, `crates/expressions`).
+//! them (spinframework/spin `crates/factor-variables`, `crates/expressions`,
+//! `crates/variables-env`).
 //!
 //! - `[variables]` declares application variables, each with a default or
 //!   `required = true`; the environment overrides them with
@@ -8,10 +9,18 @@
 //!   templates over application variables (`"{{ max_batch_calls }}"`).
 //! - A component reads only its own variables, through
 //!   `fermyon:spin/variables@2.0.0` (what `spin_sdk::variables::get` calls).
+//!
+//! As on Spin, nothing is resolved ahead: every read resolves its template,
+//! each reference asking the environment again, and an instance's first
+//! outbound request resolves every application variable (Spin checks the
+//! allowed outbound hosts against them). So a read can fail at run time (an
+//! environment value that is not UTF-8), and what a read costs on Spin it
+//! costs here.
 
 use crate::manifest::Manifest;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 wasmtime::component::bindgen!({
     path: "wit/variables.wit",
@@ -21,82 +30,130 @@ wasmtime::component::bindgen!({
 
 pub use fermyon::spin::variables::{Error as VariableError, Host as VariablesHost};
 
-/// The resolved variables of one component.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentVariables(BTreeMap<String, String>);
+/// Where `SPIN_VARIABLE_*` values come from: `Ok(None)` when unset, an
+/// error when set but unreadable.
+pub type Environment = Arc<dyn Fn(&str) -> Result<Option<String>, String> + Send + Sync>;
 
-impl ComponentVariables {
-    pub fn get(&self, name: &str) -> Result<String, VariableError> {
+/// The process's environment, as Spin's environment provider reads it: a
+/// value that is not valid UTF-8 fails the read.
+pub fn process_environment() -> Environment {
+    Arc::new(|name| match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("failed to resolve env var {name}")),
+    })
+}
+
+/// The app's variables: declarations, component templates, and where
+/// overrides come from.
+pub struct Variables {
+    application: BTreeMap<String, Option<String>>,
+    /// Component id → variable name → template.
+    components: BTreeMap<String, BTreeMap<String, String>>,
+    environment: Environment,
+}
+
+impl Variables {
+    /// Checks the declarations and templates, as Spin does at load: names,
+    /// references to declared variables, required variables that are set.
+    pub fn new(manifest: &Manifest, environment: Environment) -> Result<Variables> {
+        let mut application = BTreeMap::new();
+        for (name, declaration) in &manifest.variables {
+            if !is_variable_name(name) {
+                bail!("variable {name:?}: names are lowercase letters, digits and underscores");
+            }
+            if declaration.required && declaration.default.is_none() {
+                let set = environment(&environment_name(name)).map(|value| value.is_some());
+                if set != Ok(true) {
+                    bail!(
+                        "variable {name:?} is required: set {}",
+                        environment_name(name)
+                    );
+                }
+            }
+            application.insert(name.clone(), declaration.default.clone());
+        }
+        let mut components = BTreeMap::new();
+        for (id, component) in &manifest.components {
+            for (name, template) in &component.variables {
+                for reference in references(template)
+                    .with_context(|| format!("component {id:?}, variable {name:?}"))?
+                {
+                    if !application.contains_key(reference) {
+                        bail!("component {id:?}, variable {name:?}: no application variable {reference:?}");
+                    }
+                }
+            }
+            components.insert(id.clone(), component.variables.clone());
+        }
+        Ok(Variables {
+            application,
+            components,
+            environment,
+        })
+    }
+
+    /// A component's variable, resolved now.
+    pub fn get(&self, component: &str, name: &str) -> Result<String, VariableError> {
         if !is_variable_name(name) {
             return Err(VariableError::InvalidName(name.to_owned()));
         }
-        self.0
-            .get(name)
-            .cloned()
-            .ok_or_else(|| VariableError::Undefined(name.to_owned()))
+        let template = self
+            .components
+            .get(component)
+            .and_then(|variables| variables.get(name))
+            .ok_or_else(|| VariableError::Undefined(name.to_owned()))?;
+        let mut value = String::new();
+        let mut rest = template.as_str();
+        while let Some(start) = rest.find("{{") {
+            value.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find("}}").unwrap_or(after.len());
+            value.push_str(&self.application_value(after[..end].trim())?);
+            rest = after.get(end + 2..).unwrap_or("");
+        }
+        value.push_str(rest);
+        Ok(value)
+    }
+
+    /// Every application variable, resolved now: what Spin does on an
+    /// instance's first outbound request.
+    pub fn resolve_all(&self) -> Result<(), VariableError> {
+        for name in self.application.keys() {
+            self.application_value(name)?;
+        }
+        Ok(())
+    }
+
+    fn application_value(&self, name: &str) -> Result<String, VariableError> {
+        match (self.environment)(&environment_name(name)) {
+            Ok(Some(value)) => Ok(value),
+            Err(error) => Err(VariableError::Provider(error)),
+            Ok(None) => self
+                .application
+                .get(name)
+                .cloned()
+                .flatten()
+                .ok_or_else(|| VariableError::Undefined(format!("no value for variable {name:?}"))),
+        }
     }
 }
 
-/// Resolves every application variable, then every component's variables.
-/// `environment` gives the value of an environment variable, if set.
-pub fn resolve(
-    manifest: &Manifest,
-    environment: impl Fn(&str) -> Option<String>,
-) -> Result<BTreeMap<String, ComponentVariables>> {
-    let mut application = BTreeMap::new();
-    for (name, declaration) in &manifest.variables {
-        if !is_variable_name(name) {
-            bail!("variable {name:?}: names are lowercase letters, digits and underscores");
-        }
-        let from_environment = environment(&format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()));
-        match from_environment.or_else(|| declaration.default.clone()) {
-            Some(value) => {
-                application.insert(name.clone(), value);
-            }
-            None if declaration.required => {
-                bail!(
-                    "variable {name:?} is required: set SPIN_VARIABLE_{}",
-                    name.to_ascii_uppercase()
-                )
-            }
-            None => {}
-        }
-    }
-    manifest
-        .components
-        .iter()
-        .map(|(id, component)| {
-            let variables = component
-                .variables
-                .iter()
-                .map(|(name, template)| {
-                    let value = expand(template, &application)
-                        .with_context(|| format!("component {id:?}, variable {name:?}"))?;
-                    Ok((name.clone(), value))
-                })
-                .collect::<Result<_>>()?;
-            Ok((id.clone(), ComponentVariables(variables)))
-        })
-        .collect()
+fn environment_name(name: &str) -> String {
+    format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase())
 }
 
-/// Expands `{{ name }}` references to application variables.
-fn expand(template: &str, application: &BTreeMap<String, String>) -> Result<String> {
-    let mut value = String::new();
+/// The application variables a template refers to (`{{ name }}`).
+fn references(template: &str) -> Result<Vec<&str>> {
+    let mut names = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
-        value.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find("}}").context("a `{{` without its `}}`")?;
-        let name = after[..end].trim();
-        let referenced = application
-            .get(name)
-            .with_context(|| format!("no application variable {name:?}"))?;
-        value.push_str(referenced);
+        names.push(after[..end].trim());
         rest = &after[end + 2..];
     }
-    value.push_str(rest);
-    Ok(value)
+    Ok(names)
 }
 
 fn is_variable_name(name: &str) -> bool {
@@ -124,42 +181,75 @@ mod tests {
         both = "limit={{limit}}, token={{ token }}!"
     "#;
 
-    fn resolved(environment: &[(&str, &str)]) -> Result<ComponentVariables> {
+    fn variables(environment: &[(&str, &str)]) -> Result<Variables> {
         let manifest = Manifest::parse(MANIFEST, ".".into()).unwrap();
         let environment: BTreeMap<String, String> = environment
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let mut all = resolve(&manifest, |name| environment.get(name).cloned())?;
-        Ok(all.remove("c").unwrap())
+        Variables::new(
+            &manifest,
+            Arc::new(move |name| Ok(environment.get(name).cloned())),
+        )
     }
 
     #[test]
     fn defaults_templates_and_environment_overrides() {
-        let variables = resolved(&[("SPIN_VARIABLE_TOKEN", "t")]).unwrap();
-        assert_eq!(variables.get("limit"), Ok("100".into()));
-        assert_eq!(variables.get("both"), Ok("limit=100, token=t!".into()));
+        let variables = variables(&[("SPIN_VARIABLE_TOKEN", "t")]).unwrap();
+        assert_eq!(variables.get("c", "limit"), Ok("100".into()));
+        assert_eq!(variables.get("c", "both"), Ok("limit=100, token=t!".into()));
         let overridden =
-            resolved(&[("SPIN_VARIABLE_TOKEN", "t"), ("SPIN_VARIABLE_LIMIT", "7")]).unwrap();
-        assert_eq!(overridden.get("limit"), Ok("7".into()));
+            self::variables(&[("SPIN_VARIABLE_TOKEN", "t"), ("SPIN_VARIABLE_LIMIT", "7")]).unwrap();
+        assert_eq!(overridden.get("c", "limit"), Ok("7".into()));
     }
 
     #[test]
     fn required_variables_must_be_set() {
-        let error = resolved(&[]).unwrap_err().to_string();
+        let error = variables(&[]).err().unwrap().to_string();
         assert!(error.contains("SPIN_VARIABLE_TOKEN"), "{error}");
     }
 
     #[test]
     fn a_component_reads_only_its_own_variables() {
-        let variables = resolved(&[("SPIN_VARIABLE_TOKEN", "t")]).unwrap();
+        let variables = variables(&[("SPIN_VARIABLE_TOKEN", "t")]).unwrap();
         assert_eq!(
-            variables.get("token"),
+            variables.get("c", "token"),
             Err(VariableError::Undefined("token".into()))
         );
         assert_eq!(
-            variables.get("Limit"),
+            variables.get("c", "Limit"),
             Err(VariableError::InvalidName("Limit".into()))
         );
+        assert_eq!(
+            variables.get("d", "limit"),
+            Err(VariableError::Undefined("limit".into()))
+        );
+    }
+
+    #[test]
+    fn every_read_asks_the_environment_and_a_failing_one_fails_the_read() {
+        let manifest = Manifest::parse(MANIFEST, ".".into()).unwrap();
+        let broken = std::sync::atomic::AtomicBool::new(false);
+        let broken = Arc::new(broken);
+        let flag = broken.clone();
+        let variables = Variables::new(
+            &manifest,
+            Arc::new(move |name| match name {
+                "SPIN_VARIABLE_TOKEN" => Ok(Some("t".into())),
+                _ if flag.load(std::sync::atomic::Ordering::SeqCst) => {
+                    Err(format!("{name} unreadable"))
+                }
+                _ => Ok(None),
+            }),
+        )
+        .unwrap();
+        assert_eq!(variables.get("c", "limit"), Ok("100".into()));
+        assert_eq!(variables.resolve_all(), Ok(()));
+        broken.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert!(matches!(
+            variables.get("c", "limit"),
+            Err(VariableError::Provider(_))
+        ));
+        assert!(variables.resolve_all().is_err());
     }
 }

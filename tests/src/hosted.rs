@@ -9,6 +9,7 @@ use spin_host::server;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 /// An app served in-process by the project's host, stopped when dropped.
 pub struct HostedApp {
@@ -38,8 +39,11 @@ impl HostedApp {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let app =
-            App::load(manifest, |name| environment.get(name).cloned()).expect("the app loads");
+        let app = App::load(
+            manifest,
+            Arc::new(move |name| Ok(environment.get(name).cloned())),
+        )
+        .expect("the app loads");
         let runtime = tokio::runtime::Runtime::new().expect("a runtime");
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))

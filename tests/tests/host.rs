@@ -28,6 +28,8 @@ component = "triple"
 [component.rpc-router]
 source = "{{release}}/rpc_router.wasm"
 allowed_outbound_hosts = {router_allowed_hosts}
+[component.rpc-router.variables]
+settings = ""
 [component.double]
 source = "{{release}}/double.wasm"
 [component.triple]
@@ -111,8 +113,8 @@ fn variables_are_overridden_from_the_environment() {
             1,
         )
         .replace(
-            "[component.double]",
-            "[component.rpc-router.variables]\nsettings = \"max_batch_calls={{ max_batch_calls }}\"\n[component.double]",
+            "settings = \"\"",
+            "settings = \"max_batch_calls={{ max_batch_calls }}\"",
         )
     };
     let batch = json!([
