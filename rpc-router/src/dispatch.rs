@@ -1,17 +1,20 @@
-//! Sending calls to function components: grouped per function, concurrent,
-//! with per-call isolation.
+//! Sending calls to function components: grouped per function, a few
+//! requests in flight at once, with per-call isolation.
 //!
-//! All calls of a message go out at once. The calls of one function travel in
-//! one list-form request (one instance on Spin instead of one per call). If
-//! that request fails as a whole, each of its calls is sent again on its own,
-//! once, so that only the call that really fails gets an error; but not after
-//! a timeout: on Spin a function that is still running holds a worker thread
-//! until it ends, and each re-sent call that loops would hold another.
+//! The calls of one function travel in one list-form request (one instance
+//! on Spin instead of one per call). If that request fails as a whole, each
+//! of its calls is sent again on its own, so that only the call that really
+//! fails gets an error; but not after a timeout, since the request's one
+//! deadline has then passed. At most `max_parallel_requests` function
+//! requests of one HTTP request are in flight at once, re-sent calls
+//! included: each is a fresh instance with a whole work budget and memory,
+//! and on Spin each running one holds a worker thread, so one request may
+//! take only a few of them, never one per call of a batch.
 
 use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
-use futures::future::join_all;
+use futures::stream::{FuturesUnordered, StreamExt};
 use rpc_function::inner::{ListCall, Outcome, OutcomeList, SingleCall};
 use serde_json::value::RawValue;
 use std::time::{Duration, Instant};
@@ -33,12 +36,50 @@ pub trait Transport {
 pub enum TransportError {
     /// The function answered a non-success status (a trap reaches us as 500).
     Status(u16),
-    /// No answer within the call time limit.
+    /// No answer by the request's deadline (`call_timeout_ms` after its
+    /// calls started).
     TimedOut(Duration),
-    /// The answer body was larger than the limit, in bytes.
+    /// The answer would have taken the request's answers past this many
+    /// bytes in all.
     TooLarge(usize),
     /// The request could not be delivered or the answer not read.
     Unreachable(String),
+}
+
+/// The bytes of function answers one request may still take in: every
+/// answer read counts, so that what one request holds is bounded in all
+/// (`max_answer_bytes`), not per function request. Single-threaded, as a
+/// component is.
+#[derive(Debug)]
+pub struct AnswerBytes {
+    left: std::cell::Cell<usize>,
+    /// The request's whole allowance.
+    pub limit: usize,
+}
+
+impl AnswerBytes {
+    pub fn new(limit: usize) -> Self {
+        AnswerBytes {
+            left: std::cell::Cell::new(limit),
+            limit,
+        }
+    }
+
+    /// Takes `bytes` from what is left; `false`, taking nothing, if fewer are.
+    pub fn take(&self, bytes: usize) -> bool {
+        match self.left.get().checked_sub(bytes) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Gives back what an answer that is not kept had taken.
+    pub fn give_back(&self, bytes: usize) {
+        self.left.set((self.left.get() + bytes).min(self.limit));
+    }
 }
 
 /// What one call gave: a result, or the error for the client.
@@ -72,35 +113,53 @@ impl Grouping {
     }
 }
 
-/// Runs every call and gives their results in the order of `calls`.
+/// Runs every call, at most `parallel` function requests at a time, and
+/// gives their results in the order of `calls`.
 pub async fn run_all<T: Transport>(
     transport: &T,
     calls: &[FunctionCall<'_>],
     grouping: Grouping,
+    parallel: usize,
 ) -> Vec<TimedResult> {
-    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut waiting: std::collections::VecDeque<Job> = Default::default();
     for (index, call) in calls.iter().enumerate() {
         let group = match grouping {
-            Grouping::PerFunction => groups
+            Grouping::PerFunction => waiting
                 .iter_mut()
-                .find(|(function, _)| *function == call.function),
+                .find(|job| calls[job.members[0]].function == call.function),
             Grouping::PerCall => None,
         };
         match group {
-            Some((_, members)) => members.push(index),
-            None => groups.push((call.function, vec![index])),
+            Some(job) => job.members.push(index),
+            None => waiting.push_back(Job {
+                members: vec![index],
+                started: None,
+            }),
         }
     }
-    let answered = join_all(groups.iter().map(|(function, members)| {
-        let group: Vec<&FunctionCall> = members.iter().map(|&index| &calls[index]).collect();
-        run_group(transport, function, group)
-    }))
-    .await;
-
     let mut results: Vec<Option<TimedResult>> = calls.iter().map(|_| None).collect();
-    for ((_, members), group_results) in groups.iter().zip(answered) {
-        for (&index, result) in members.iter().zip(group_results) {
-            results[index] = Some(result);
+    let mut in_flight = FuturesUnordered::new();
+    loop {
+        while in_flight.len() < parallel.max(1) {
+            let Some(job) = waiting.pop_front() else {
+                break;
+            };
+            in_flight.push(run_job(transport, calls, job));
+        }
+        let Some((job, done)) = in_flight.next().await else {
+            break;
+        };
+        match done {
+            Done::Settled(settled) => {
+                for (&index, result) in job.members.iter().zip(settled) {
+                    results[index] = Some(result);
+                }
+            }
+            // Each call again on its own, after those already waiting.
+            Done::SendEach => waiting.extend(job.members.iter().map(|&index| Job {
+                members: vec![index],
+                started: job.started,
+            })),
         }
     }
     results
@@ -114,42 +173,54 @@ pub async fn run_all<T: Transport>(
         .collect()
 }
 
-/// Runs the calls of one function: one request for all, then one each if that fails.
-async fn run_group<T: Transport>(
+/// One function request to make: the calls (indices into the message's
+/// calls, all of one function) it carries.
+struct Job {
+    members: Vec<usize>,
+    /// When the first request that carried these calls was sent.
+    started: Option<Instant>,
+}
+
+/// What became of a job.
+enum Done {
+    /// A result for each of its calls, in order.
+    Settled(Vec<TimedResult>),
+    /// A list-form request failed as a whole: its calls go again one by one.
+    SendEach,
+}
+
+/// Makes the request of one job: a single call, or a list of calls.
+async fn run_job<'c, T: Transport>(
     transport: &T,
-    function: &str,
-    calls: Vec<&FunctionCall<'_>>,
-) -> Vec<TimedResult> {
-    let start = Instant::now();
-    let settled = |result: CallResult| (result, start.elapsed());
-    if let [call] = calls.as_slice() {
-        return vec![settled(run_single(transport, function, call).await)];
-    }
-    let listed = run_list(transport, function, &calls).await;
-    // One clock read for the calls that one answer settled (a read is a
-    // host call, and a list may carry a hundred calls).
-    let elapsed = start.elapsed();
-    match listed {
-        Ok(results) => results
-            .into_iter()
-            .map(|result| (result, elapsed))
-            .collect(),
-        Err(ListFailure::TimedOut(limit)) => {
-            let error = transport_error(function, TransportError::TimedOut(limit));
-            calls
-                .iter()
-                .map(|_| (Err(error.clone()), elapsed))
-                .collect()
+    calls: &'c [FunctionCall<'c>],
+    mut job: Job,
+) -> (Job, Done) {
+    let started = *job.started.get_or_insert_with(Instant::now);
+    let function = calls[job.members[0]].function;
+    let done = if let [index] = job.members.as_slice() {
+        let result = run_single(transport, function, &calls[*index]).await;
+        Done::Settled(vec![(result, started.elapsed())])
+    } else {
+        let members: Vec<&FunctionCall> = job.members.iter().map(|&i| &calls[i]).collect();
+        let listed = run_list(transport, function, &members).await;
+        // One clock read for the calls that one answer settled (a read is a
+        // host call, and a list may carry a hundred calls).
+        let elapsed = started.elapsed();
+        match listed {
+            Ok(results) => Done::Settled(results.into_iter().map(|r| (r, elapsed)).collect()),
+            Err(ListFailure::TimedOut(limit)) => {
+                let error = transport_error(function, TransportError::TimedOut(limit));
+                Done::Settled(
+                    members
+                        .iter()
+                        .map(|_| (Err(error.clone()), elapsed))
+                        .collect(),
+                )
+            }
+            Err(ListFailure::Other) => Done::SendEach,
         }
-        Err(ListFailure::Other) => {
-            join_all(
-                calls
-                    .iter()
-                    .map(|call| async { settled(run_single(transport, function, call).await) }),
-            )
-            .await
-        }
-    }
+    };
+    (job, done)
 }
 
 async fn run_single<T: Transport>(
@@ -242,13 +313,17 @@ pub(crate) fn transport_error(function: &str, error: TransportError) -> ErrorObj
         TransportError::TimedOut(limit) => ErrorObject::new(
             code::FUNCTION_TIMED_OUT,
             format!(
-                "function {function:?} did not answer within {} ms (variable call_timeout_ms)",
+                "function {function:?} did not answer within the request's {} ms \
+                 (variable call_timeout_ms)",
                 limit.as_millis()
             ),
         ),
         TransportError::TooLarge(limit) => ErrorObject::new(
             code::FUNCTION_ANSWER_TOO_LARGE,
-            format!("function {function:?} answered more than {limit} bytes (variable max_answer_bytes)"),
+            format!(
+                "function {function:?} answered more than the request's answers may hold \
+                 in all, {limit} bytes (variable max_answer_bytes)"
+            ),
         ),
         TransportError::Unreachable(detail) => ErrorObject::new(
             code::FUNCTION_UNREACHABLE,
@@ -262,4 +337,22 @@ fn malformed(function: &str, error: serde_json::Error) -> ErrorObject {
         code::FUNCTION_MALFORMED,
         format!("function {function:?} answered something that is not an inner outcome: {error}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answer_bytes_are_taken_until_the_allowance_is_spent() {
+        let bytes = AnswerBytes::new(100);
+        assert!(bytes.take(60));
+        assert!(!bytes.take(41), "past the allowance: nothing taken");
+        assert!(bytes.take(40));
+        assert!(!bytes.take(1));
+        bytes.give_back(60);
+        assert!(bytes.take(60));
+        bytes.give_back(1000);
+        assert!(!bytes.take(101), "never more than the allowance");
+    }
 }

@@ -14,7 +14,6 @@ use crate::limits::Limits;
 use crate::methods::{resolve, FunctionCall};
 use crate::reply::Reply;
 use crate::tokens::Scope;
-use futures::future::{join, OptionFuture};
 use rpc_registry::MethodRegistry;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -146,11 +145,17 @@ impl Service {
         let discovering = slots
             .iter()
             .any(|(_, slot)| matches!(slot, Slot::Discovering { .. }));
-        let document: OptionFuture<_> = discovering
-            .then(|| discover::document(transport, &self.registry, &self.info, &self.scope))
-            .into();
-        let (results, document): (_, Option<Box<RawValue>>) =
-            join(run_all(transport, &calls, self.grouping), document).await;
+        let parallel = self.limits.max_parallel_requests;
+        // Discovery first, then the calls: each keeps to the request's
+        // bound of function requests in flight.
+        let document: Option<Box<RawValue>> = match discovering {
+            true => Some(
+                discover::document(transport, &self.registry, &self.info, &self.scope, parallel)
+                    .await,
+            ),
+            false => None,
+        };
+        let results = run_all(transport, &calls, self.grouping, parallel).await;
         let mut results: Vec<_> = results.into_iter().map(Some).collect();
         let mut records = Vec::with_capacity(slots.len());
         let mut responses = Vec::with_capacity(slots.len());

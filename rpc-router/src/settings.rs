@@ -22,16 +22,45 @@ pub const VARIABLE: &str = "settings";
 /// Every setting the router knows: the [`crate::limits`], `group_calls`,
 /// and the public endpoint's [`crate::tokens`], [`crate::cors`] and
 /// [`crate::call_log`].
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 9] = [
     "max_request_bytes",
     "max_batch_calls",
     "call_timeout_ms",
     "max_answer_bytes",
+    "max_parallel_requests",
     "group_calls",
     "tokens",
     "cors_origins",
     "call_log",
 ];
+
+/// Why the router's variable could not be read. Each fails closed: the
+/// router serves no call without its configuration (a `tokens` it cannot
+/// read must not leave the endpoint open), and `/health` says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// The component has no such variable (`[component.rpc-router.variables]`
+    /// lacks `settings`).
+    Undefined,
+    /// The variables provider failed (Vault down, an environment value that
+    /// is not UTF-8, ...).
+    Provider,
+    /// Any other failure of the host.
+    Other,
+}
+
+impl Unreadable {
+    /// What the client and the log are told: the variable's name and the
+    /// kind of failure, never a value or the provider's own words.
+    pub fn message(self) -> String {
+        let why = match self {
+            Unreadable::Undefined => "it is not defined for the router in spin.toml",
+            Unreadable::Provider => "the variables provider failed to resolve it",
+            Unreadable::Other => "the host refused the read",
+        };
+        format!("variable {VARIABLE} could not be read: {why}")
+    }
+}
 
 /// The settings given; a setting not given keeps its default.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! How the calls of a batch travel: one request per function, or one per
 //! call without grouping; a failing group sent again call by call, but not
-//! one that timed out; and a batch over its limit refused whole.
+//! one that timed out; never more than a few requests in flight at once;
+//! and a batch over its limit refused whole.
 
 mod in_process;
 
@@ -131,6 +132,55 @@ fn a_timed_out_group_is_not_sent_again() {
     assert_eq!(value[3]["result"], json!(15));
     // One list request for double, one for triple: nothing is sent again.
     assert_eq!(transport.sent.borrow().len(), 2);
+}
+
+#[test]
+fn a_few_requests_are_in_flight_at_once_resent_calls_included() {
+    let calls = |method: &str| -> Vec<Value> {
+        (0..20)
+            .map(|i| json!({"jsonrpc": "2.0", "method": method, "params": [i + 10], "id": i}))
+            .collect()
+    };
+    let parallel = 3;
+    for (grouping, poison) in [
+        // 20 requests of one call each.
+        (Grouping::PerCall, None),
+        // One list request per function that fails (its calls hold "13"),
+        // then 20 requests of one call each.
+        (
+            Grouping::PerFunction,
+            Some(("13", TransportError::Status(500))),
+        ),
+    ] {
+        let failing = poison.is_some();
+        let transport = InProcess {
+            poison,
+            ..Default::default()
+        };
+        let service = Service {
+            grouping,
+            limits: Limits {
+                max_parallel_requests: parallel,
+                ..Limits::default()
+            },
+            ..service()
+        };
+        let mut batch = calls("double");
+        batch.extend(calls("triple"));
+        let reply =
+            block_on(service.answer(Value::Array(batch).to_string().as_bytes(), &transport)).reply;
+        let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
+        let answered = value.as_array().unwrap();
+        assert_eq!(answered.len(), 40, "every call is answered");
+        assert_eq!(answered[0]["result"], json!(20), "{grouping:?}");
+        assert_eq!(answered[3]["error"]["code"].as_i64().is_some(), failing);
+        assert_eq!(answered[39]["result"], json!(87));
+        assert_eq!(
+            transport.most_in_flight.get(),
+            parallel,
+            "{grouping:?}: at most max_parallel_requests in flight, and that many"
+        );
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::app::AppInfo;
 use crate::dispatch::{transport_error, Transport};
 use crate::jsonrpc::ErrorObject;
 use crate::tokens::Scope;
-use futures::future::join_all;
+use futures::stream::{self, StreamExt};
 use rpc_registry::{Function, MethodRegistry, DISCOVER};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -30,23 +30,24 @@ pub fn check_params(params: Option<&RawValue>) -> Result<(), ErrorObject> {
 }
 
 /// The OpenRPC document of the deployed functions and the router's methods
-/// that `scope` allows: a token sees only what it may call.
+/// that `scope` allows: a token sees only what it may call. At most
+/// `parallel` functions are asked at once.
 pub async fn document<T: Transport>(
     transport: &T,
     registry: &MethodRegistry,
     info: &AppInfo,
     scope: &Scope,
+    parallel: usize,
 ) -> Box<RawValue> {
     let functions: Vec<&Function> = registry
         .functions()
         .filter(|function| scope.allows(&function.method))
         .collect();
-    let described = join_all(
-        functions
-            .iter()
-            .map(|function| transport.describe(&function.component)),
-    )
-    .await;
+    let described: Vec<_> = stream::iter(&functions)
+        .map(|function| transport.describe(&function.component))
+        .buffered(parallel.max(1))
+        .collect()
+        .await;
     let mut methods: Vec<Value> = functions
         .iter()
         .zip(described)

@@ -1,12 +1,12 @@
 //! The Spin side of dispatch: a function request over local service
-//! chaining (`http://<component-id>.spin.internal/`), in-process, bounded in
-//! time and in answer size.
+//! chaining (`http://<component-id>.spin.internal/`), in-process, bounded by
+//! the request's deadline and what its answers may hold in all.
 //!
 //! Spin puts no timeout on chained calls, so the router races each request
-//! against its own timer.
+//! against its own timer, set to the request's one deadline.
 
-use super::answer_body::read_at_most;
-use crate::dispatch::{Transport, TransportError};
+use super::answer_body::read_within;
+use crate::dispatch::{AnswerBytes, Transport, TransportError};
 use crate::trace_context::TraceContext;
 use futures::future::{join, select, Either};
 use futures::SinkExt;
@@ -18,12 +18,31 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use wasi::clocks::monotonic_clock;
 
-/// Function requests over Spin's local service chaining, carrying the
-/// client's trace context.
+/// Function requests over Spin's local service chaining for one client
+/// request, carrying its trace context.
 pub struct ServiceChain<'a> {
-    pub call_timeout: Duration,
-    pub max_answer_bytes: usize,
-    pub trace: &'a TraceContext,
+    /// `call_timeout_ms`, which the deadline is.
+    call_timeout: Duration,
+    deadline: monotonic_clock::Instant,
+    answer_bytes: AnswerBytes,
+    trace: &'a TraceContext,
+}
+
+impl<'a> ServiceChain<'a> {
+    /// The chain of a request whose calls start now: they must be answered
+    /// within `call_timeout`, with at most `max_answer_bytes` in all.
+    pub fn starting_now(
+        call_timeout: Duration,
+        max_answer_bytes: usize,
+        trace: &'a TraceContext,
+    ) -> Self {
+        ServiceChain {
+            call_timeout,
+            deadline: deadline_after(call_timeout),
+            answer_bytes: AnswerBytes::new(max_answer_bytes),
+            trace,
+        }
+    }
 }
 
 impl Transport for ServiceChain<'_> {
@@ -37,26 +56,31 @@ impl Transport for ServiceChain<'_> {
 }
 
 impl ServiceChain<'_> {
-    /// One request, within the call time limit and the answer size limit.
+    /// One request, by the deadline and within the answers' allowance.
     async fn bounded(
         &self,
         method: Method,
         function: &str,
         body: Vec<u8>,
     ) -> Result<Vec<u8>, TransportError> {
+        // A request waiting for its turn may find the deadline passed: it is
+        // not sent at all.
+        if monotonic_clock::now() >= self.deadline {
+            return Err(TransportError::TimedOut(self.call_timeout));
+        }
         let exchange = pin!(async {
             let response = exchange(method, function, body, self.trace).await?;
             let status = response.status();
             if !(200..300).contains(&status) {
                 return Err(TransportError::Status(status));
             }
-            let answer = read_at_most(response.take_body_stream(), self.max_answer_bytes).await;
+            let answer = read_within(response.take_body_stream(), &self.answer_bytes).await;
             answer.map_err(|error| match error {
-                BodyError::TooLarge => TransportError::TooLarge(self.max_answer_bytes),
+                BodyError::TooLarge => TransportError::TooLarge(self.answer_bytes.limit),
                 BodyError::Broken(error) => TransportError::Unreachable(error),
             })
         });
-        match select(exchange, Timer::after(self.call_timeout)).await {
+        match select(exchange, Timer::at(self.deadline)).await {
             Either::Left((answer, _)) => answer,
             Either::Right(((), _)) => Err(TransportError::TimedOut(self.call_timeout)),
         }
@@ -114,13 +138,18 @@ pub struct Timer {
 }
 
 impl Timer {
-    pub fn after(duration: Duration) -> Self {
-        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+    pub fn at(deadline: monotonic_clock::Instant) -> Self {
         Timer {
-            deadline: monotonic_clock::now().saturating_add(nanos),
+            deadline,
             _registration: None,
         }
     }
+}
+
+/// The monotonic clock's reading `duration` from now.
+fn deadline_after(duration: Duration) -> monotonic_clock::Instant {
+    let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+    monotonic_clock::now().saturating_add(nanos)
 }
 
 impl Future for Timer {

@@ -11,7 +11,7 @@ use crate::cors::Header;
 use crate::endpoint::{Endpoint, Head, HttpMethod};
 use crate::jsonrpc::ErrorObject;
 use crate::reply::Reply;
-use crate::settings;
+use crate::settings::{self, Unreadable};
 use crate::trace_context::TraceContext;
 use crate::{app, health};
 use chain::ServiceChain;
@@ -24,7 +24,8 @@ use std::time::SystemTime;
 #[http_component]
 async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     if is_health_check(&request) {
-        let reply = health::reply(request.method() == Method::Get, &app::info());
+        let configured = configure().map(|_| ());
+        let reply = health::reply(request.method() == Method::Get, &app::info(), configured);
         return send(reply, Vec::new(), response_out);
     }
     let mut endpoint = match configure() {
@@ -97,11 +98,11 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             return send(reply, cors_headers, response_out);
         }
     };
-    let chain = ServiceChain {
-        call_timeout: service.limits.call_timeout,
-        max_answer_bytes: service.limits.max_answer_bytes,
-        trace: &trace,
-    };
+    let chain = ServiceChain::starting_now(
+        service.limits.call_timeout,
+        service.limits.max_answer_bytes,
+        &trace,
+    );
     let answered = service.answer(&body, &chain).await;
     log(answered.reply.status(), answered.batch, &answered.calls);
     send(answered.reply, cors_headers, response_out);
@@ -113,19 +114,30 @@ fn generated_request_id() -> String {
     random.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// A request on the health route (the router serves `/rpc/...` too).
+/// A request on the health route, with or without a trailing slash (the
+/// router serves `/rpc/...` too, and a runtime may route `/health/` here).
 fn is_health_check(request: &IncomingRequest) -> bool {
-    request
-        .path_with_query()
-        .is_some_and(|path| path.split('?').next() == Some(health::PATH))
+    request.path_with_query().is_some_and(|path| {
+        let path = path.split('?').next().unwrap_or_default();
+        path.strip_suffix('/').unwrap_or(path) == health::PATH
+    })
 }
 
 /// The endpoint as the app's manifest and variables describe it: the
 /// registry and the app's name as built in, everything else from the
-/// component's one Spin variable (one host call).
+/// component's one Spin variable (one host call). A read that fails is an
+/// error, never an empty configuration: that would serve without tokens.
 fn configure() -> Result<Endpoint, String> {
+    use spin_sdk::variables::Error;
     let registry = app::registry().map_err(|error| error.to_string())?;
-    let text = spin_sdk::variables::get(settings::VARIABLE).unwrap_or_default();
+    let text = spin_sdk::variables::get(settings::VARIABLE).map_err(|error| {
+        let unreadable = match error {
+            Error::Undefined(_) => Unreadable::Undefined,
+            Error::Provider(_) => Unreadable::Provider,
+            Error::InvalidName(_) | Error::Other(_) => Unreadable::Other,
+        };
+        unreadable.message()
+    })?;
     Endpoint::configure(&text, registry, app::info())
 }
 

@@ -13,7 +13,10 @@ use rpc_router::limits::Limits;
 use rpc_router::service::Service;
 use rpc_router::tokens::Scope;
 use serde_json::{json, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// The functions, by component id.
 pub const FUNCTIONS: [(&str, &dyn Callable); 3] = [
@@ -30,6 +33,27 @@ pub struct InProcess {
     /// A request holding this text fails as a whole with this error (a
     /// trapping function: `Status(500)`; a slow one: `TimedOut`).
     pub poison: Option<(&'static str, TransportError)>,
+    /// Requests in flight now, and the most there ever were: each request
+    /// waits once before it is answered, so that the router's other
+    /// requests can start meanwhile.
+    pub in_flight: Cell<usize>,
+    pub most_in_flight: Cell<usize>,
+}
+
+/// Ready on its second poll, having woken itself on the first.
+#[derive(Default)]
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        context.waker().wake_by_ref();
+        Poll::Pending
+    }
 }
 
 fn function(name: &str) -> Result<&'static dyn Callable, TransportError> {
@@ -51,6 +75,11 @@ impl Transport for InProcess {
         self.sent
             .borrow_mut()
             .push((function_name.to_owned(), text));
+        self.in_flight.set(self.in_flight.get() + 1);
+        self.most_in_flight
+            .set(self.most_in_flight.get().max(self.in_flight.get()));
+        YieldOnce::default().await;
+        self.in_flight.set(self.in_flight.get() - 1);
         if let Some(error) = failure {
             return Err(error);
         }

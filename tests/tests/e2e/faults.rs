@@ -50,21 +50,23 @@ fn each_fault_of_a_function_gives_its_documented_error(servers: &Servers) -> Res
 }
 
 /// A list-form request that fails as a whole is sent again call by call, so
-/// only the faulty call fails; but one that timed out is not (on Spin each
-/// re-sent call still running would hold another worker thread): every
-/// call it carried gets the timeout.
+/// only the faulty call fails; but one that timed out is not (the request's
+/// one deadline has passed): every call it carried gets the timeout. The
+/// functions' requests go out one at a time (`max_parallel_requests`), in
+/// the order of their first call, so `double` and `triple`, first in the
+/// batch, are answered whatever `faulty` does after them.
 fn a_fault_in_a_batch_fails_only_its_own_calls(servers: &Servers) -> Result<(), Failed> {
     let server = &servers.faults;
     for (fault, code, _) in FAULTS {
         let timed_out = code == -32001;
         let shared = |outcome: Value| if timed_out { json!(code) } else { outcome };
         let batch = json!([
-            call(FAULTY, json!([7]), json!(0)),
-            call(FAULTY, json!([fault]), json!(1)),
-            call("double", json!([2]), json!(2)),
-            call(FAULTY, json!(["8"]), json!(3)),
+            call("double", json!([2]), json!(0)),
+            call("triple", json!([3]), json!(1)),
+            call(FAULTY, json!([7]), json!(2)),
+            call(FAULTY, json!([fault]), json!(3)),
+            call(FAULTY, json!(["8"]), json!(4)),
             {"jsonrpc": "2.0", "method": FAULTY, "params": [9]},
-            call("triple", json!([3]), json!(4)),
             call(FAULTY, json!([1.5]), json!(5)),
         ]);
         let reply = json_reply(&rpc(server, &batch))?;
@@ -72,11 +74,11 @@ fn a_fault_in_a_batch_fails_only_its_own_calls(servers: &Servers) -> Result<(), 
         expect_eq(
             outcomes,
             vec![
+                json!(4),
+                json!(9),
                 shared(json!(7)),
                 json!(code),
-                json!(4),
                 shared(json!(8)),
-                json!(9),
                 shared(json!(-32602)),
             ],
             &format!("a batch with faulty({fault})"),

@@ -265,9 +265,10 @@ fn a_malformed_tokens_variable_never_opens_the_endpoint(servers: &Servers) -> Re
             || format!("the error names the variable, not its value: {message}"),
         )?;
     }
+    // A replica that refuses every call is not ready.
     expect_eq(
         request("GET", &server.url("/health")).status,
-        200,
+        503,
         "the health check",
     )
 }
