@@ -10,6 +10,7 @@ pub mod readme;
 pub mod webdriver;
 
 use spin_host::{manifest::Manifest, spin_build, spin_cli};
+use std::ffi::OsStr;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,32 @@ pub fn manifest_path() -> PathBuf {
 /// The test-only app with the `faulty` function (never shipped).
 pub fn faults_manifest_path() -> PathBuf {
     repo_root().join("tests/faulty/spin.toml")
+}
+
+/// The shipped app with the router's `[component.rpc-router.variables]`
+/// table left out, written under `target/` (its component paths made
+/// absolute): a router that cannot read its configuration.
+pub fn manifest_without_router_variables() -> PathBuf {
+    let root = repo_root();
+    let shipped = std::fs::read_to_string(manifest_path()).expect("spin.toml");
+    let mut manifest: toml::Table = shipped.parse().expect("spin.toml is TOML");
+    let components = manifest
+        .get_mut("component")
+        .and_then(toml::Value::as_table_mut)
+        .expect("spin.toml has components");
+    for (id, component) in components.iter_mut() {
+        let component = component.as_table_mut().expect("a component is a table");
+        if id == "rpc-router" {
+            component.remove("variables");
+        }
+        if let Some(toml::Value::String(source)) = component.get_mut("source") {
+            *source = root.join(&*source).display().to_string();
+        }
+        component.remove("build");
+    }
+    let path = target_dir().join("e2e-router-without-variables.toml");
+    std::fs::write(&path, toml::to_string(&manifest).expect("TOML")).expect("a manifest file");
+    path
 }
 
 /// The example app with the function written in Python.
@@ -150,6 +177,16 @@ impl Server {
     /// accepts connections. Its output goes to a file under
     /// `target/server-logs/` (named when it starts).
     pub fn start(runtime: &Runtime, manifest: &Path, environment: &[(&str, &str)]) -> Server {
+        Server::start_with(runtime, manifest, environment.iter().copied())
+    }
+
+    /// [`Server::start`] with any environment, values that are not UTF-8
+    /// included.
+    pub fn start_with<K: AsRef<OsStr>, V: AsRef<OsStr>>(
+        runtime: &Runtime,
+        manifest: &Path,
+        environment: impl IntoIterator<Item = (K, V)>,
+    ) -> Server {
         let address = free_loopback_address();
         let logs = server_logs();
         let log = logs.join(format!("{}-{}.log", runtime.name(), address.port()));
@@ -163,7 +200,7 @@ impl Server {
             .arg("--from")
             .arg(manifest)
             .args(["--listen", &address.to_string()])
-            .envs(environment.iter().copied())
+            .envs(environment)
             .stdout(output.try_clone().expect("a server log file"))
             .stderr(output);
         let mut server = Server::run(runtime.name(), command, address);
@@ -248,6 +285,15 @@ impl Server {
             })
             .sum();
         kib as f64 / 1024.0
+    }
+
+    /// Starts [`Server::peak_rss_mib`] afresh from each process's present
+    /// resident size (Linux's `clear_refs`), so that a case measures the
+    /// peak of what it does, not of the server's start.
+    pub fn reset_peak_rss(&self) {
+        for (pid, _) in process_group::members(self.child.id()) {
+            let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+        }
     }
 
     /// The CPU time the server has used so far (user and system), summed

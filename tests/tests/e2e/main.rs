@@ -7,8 +7,9 @@
 //! `CASES`: the wire contract (`contract`), the HTTP face (`http`), hostile
 //! input and limits (`hostile`), faults of a function (`faults`), the
 //! README's examples (`readme`), clients (`clients`), the deployed
-//! functions and their discovery (`functions`), and what makes the endpoint
-//! fit to be public: tokens, CORS, the call log and trace context (`public`).
+//! functions and their discovery (`functions`), what makes the endpoint
+//! fit to be public: tokens, CORS, the call log and trace context (`public`),
+//! and the bounds on what a function or a request can take (`bounds`).
 
 /// A module's cases, each named after its function.
 macro_rules! cases {
@@ -17,6 +18,7 @@ macro_rules! cases {
     };
 }
 
+mod bounds;
 mod checks;
 mod clients;
 mod contract;
@@ -28,9 +30,12 @@ mod public;
 mod readme;
 
 use harness::{
-    build_app, faults_manifest_path, manifest_path, python_manifest_path, Runtime, Server,
+    build_app, faults_manifest_path, manifest_path, manifest_without_router_variables,
+    python_manifest_path, Runtime, Server,
 };
 use libtest_mimic::{Arguments, Failed, Trial};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 
 /// The servers one runtime provides for the cases.
@@ -49,6 +54,12 @@ pub struct Servers {
     pub guarded: Server,
     /// The app with a `tokens` value that is not one.
     pub misconfigured: Server,
+    /// The test-only app at the default `call_timeout_ms`, for `hog`.
+    pub hogs: Server,
+    /// The app with a `tokens` value its variables provider cannot read.
+    pub unreadable: Server,
+    /// The app with no variables for the router, and `tokens` set.
+    pub unconfigured: Server,
 }
 
 pub type Case = fn(&Servers) -> Result<(), Failed>;
@@ -86,6 +97,25 @@ fn main() {
                 &manifest_path(),
                 &[("SPIN_VARIABLE_TOKENS", "good-token bad!token")],
             ),
+            hogs: Server::start(
+                runtime,
+                &faults_manifest_path(),
+                &[("SPIN_VARIABLE_CALL_TIMEOUT_MS", "5000")],
+            ),
+            // Spin's environment provider fails a value that is not UTF-8.
+            unreadable: Server::start_with(
+                runtime,
+                &manifest_path(),
+                [(
+                    OsStr::new("SPIN_VARIABLE_TOKENS"),
+                    OsStr::from_bytes(b"secret-token-\xff"),
+                )],
+            ),
+            unconfigured: Server::start(
+                runtime,
+                &manifest_without_router_variables(),
+                &[("SPIN_VARIABLE_TOKENS", "secret-token")],
+            ),
         });
         let cases = [
             contract::CASES,
@@ -96,6 +126,7 @@ fn main() {
             clients::CASES,
             functions::CASES,
             public::CASES,
+            bounds::CASES,
         ];
         for &(name, case) in cases.into_iter().flatten() {
             let servers = servers.clone();
@@ -122,6 +153,9 @@ fn main() {
             mut python,
             mut guarded,
             mut misconfigured,
+            mut hogs,
+            mut unreadable,
+            mut unconfigured,
         }) = Arc::try_unwrap(servers)
         else {
             unreachable!("every trial has ended");
@@ -133,6 +167,9 @@ fn main() {
             &mut python,
             &mut guarded,
             &mut misconfigured,
+            &mut hogs,
+            &mut unreadable,
+            &mut unconfigured,
         ] {
             left_running.extend(server.stop().err());
         }
