@@ -11,6 +11,7 @@
 //! no results, no tokens. On by default (`call_log = "true"`); `"false"`
 //! turns it off. The health check is not logged.
 
+use crate::jsonrpc::error::long_method;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -33,7 +34,9 @@ pub fn is_on(value: Option<&str>) -> Result<bool, String> {
 /// and invalid ones included, in the order of the message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallRecord<'a> {
-    /// `null` for an entry that is not a request object with a method.
+    /// `null` for an entry that is not a request object with a method; a
+    /// long one as errors quote it (its start and its length).
+    #[serde(serialize_with = "method")]
     pub method: Option<Cow<'a, str>>,
     /// The component that answered it, `null` if none was called.
     pub function: Option<&'a str>,
@@ -60,10 +63,22 @@ pub struct RequestRecord<'a> {
 }
 
 impl RequestRecord<'_> {
-    /// The line, newline included.
+    /// The line, newline included. Besides JSON's own escapes, U+2028,
+    /// U+2029 and the C1 controls are written as `\uXXXX`: a log reader
+    /// that splits lines on them, or a terminal that obeys them, sees one
+    /// plain line.
     pub fn line(&self) -> String {
         // Strings, numbers and nulls only: serialization cannot fail.
-        let mut line = serde_json::to_string(self).unwrap_or_default();
+        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut line = String::with_capacity(json.len() + 1);
+        for c in json.chars() {
+            match c {
+                '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' => {
+                    line.push_str(&format!("\\u{:04x}", c as u32))
+                }
+                c => line.push(c),
+            }
+        }
         line.push('\n');
         line
     }
@@ -75,6 +90,18 @@ pub fn client_request_id(values: &[&[u8]]) -> Option<String> {
     let [value] = values else { return None };
     let usable = (1..=128).contains(&value.len()) && value.iter().all(|b| b.is_ascii_graphic());
     usable.then(|| String::from_utf8_lossy(value).into_owned())
+}
+
+fn method<S: serde::Serializer>(method: &Option<Cow<'_, str>>, s: S) -> Result<S::Ok, S::Error> {
+    match method
+        .as_deref()
+        .map(|method| (method, long_method(method)))
+    {
+        Some((_, Some((start, length)))) => {
+            s.collect_str(&format_args!("{start}… ({length} characters)"))
+        }
+        method => method.map(|(method, _)| method).serialize(s),
+    }
 }
 
 fn outcome<S: serde::Serializer>(outcome: &Result<(), i64>, s: S) -> Result<S::Ok, S::Error> {
@@ -170,6 +197,34 @@ mod tests {
                 ],
             })
         );
+    }
+
+    #[test]
+    fn long_methods_are_cut_and_line_breaking_characters_escaped() {
+        let long = "m".repeat(10_000);
+        let odd = "a\u{2028}b\u{2029}c\u{85}d\u{9b}e";
+        let calls = [long.as_str(), odd].map(|method| CallRecord {
+            method: Some(method.into()),
+            function: None,
+            outcome: Err(-32601),
+            duration: Duration::ZERO,
+        });
+        let record = RequestRecord {
+            time: UNIX_EPOCH,
+            request_id: "r",
+            trace_id: None,
+            status: 200,
+            batch: Some(2),
+            calls: &calls,
+        };
+        let line = record.line();
+        assert!(line.len() < 500, "{line}");
+        let breaking = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}');
+        assert!(!line.contains(breaking), "{line:?}");
+        let parsed: Value = serde_json::from_str(&line).unwrap();
+        let logged = parsed["calls"][0]["method"].as_str().unwrap();
+        assert_eq!(logged, format!("{}… (10000 characters)", &long[..128]));
+        assert_eq!(parsed["calls"][1]["method"], json!(odd));
     }
 
     #[test]

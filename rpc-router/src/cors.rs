@@ -4,6 +4,13 @@
 //! other that is not `POST` (405). `*`: any origin. Otherwise a list of
 //! origins (`https://app.example.com http://localhost:8080`), matched exactly
 //! as browsers send them: scheme, host and port, no path.
+//!
+//! With CORS on, a `POST` from a browser page of another origin is refused
+//! (403) unless that origin is allowed: a plain cross-site form post needs
+//! no preflight, so the preflight alone would not stop it. A page of the
+//! endpoint's own origin (its host and port those of the `Host` header,
+//! whatever the scheme, so that a TLS-terminating ingress works) may post.
+//! Every answer then carries `Vary: Origin`, since it depends on it.
 
 use crate::jsonrpc::ErrorObject;
 use crate::reply::Reply;
@@ -11,10 +18,11 @@ use crate::reply::Reply;
 /// The variable, as errors name it.
 pub const VARIABLE: &str = "cors_origins";
 
-/// What a preflight allows: the router's one method, and the two headers a
-/// JSON-RPC client sends (`authorization` is never covered by a wildcard).
+/// What a preflight allows: the router's one method, the two headers a
+/// JSON-RPC client sends (`authorization` is never covered by a wildcard),
+/// and those the router reads besides: trace context and a request id.
 const ALLOW_METHODS: &str = "POST";
-const ALLOW_HEADERS: &str = "content-type, authorization";
+const ALLOW_HEADERS: &str = "content-type, authorization, traceparent, tracestate, x-request-id";
 /// How long a browser may keep a preflight's answer, in seconds.
 const MAX_AGE: &str = "600";
 
@@ -62,20 +70,38 @@ impl Cors {
         }
     }
 
-    /// The CORS headers of an answer to a request from `origin`: none unless
-    /// the origin is allowed.
+    /// The CORS headers of an answer to a request from `origin`: with CORS
+    /// on, `Vary: Origin`, and the origin allowed if it is.
     pub fn headers(&self, origin: Option<&str>) -> Vec<Header> {
-        let allowed = match (self, origin) {
-            (Cors::AnyOrigin, Some(_)) => "*".to_owned(),
+        if !self.is_on() {
+            return Vec::new();
+        }
+        let mut headers = vec![("vary", "origin".to_owned())];
+        if let Some(allowed) = self.allowed(origin) {
+            headers.push(("access-control-allow-origin", allowed));
+        }
+        headers
+    }
+
+    /// The `Access-Control-Allow-Origin` value for `origin`, if allowed.
+    fn allowed(&self, origin: Option<&str>) -> Option<String> {
+        match (self, origin) {
+            (Cors::AnyOrigin, Some(_)) => Some("*".to_owned()),
             (Cors::Origins(origins), Some(origin)) if origins.iter().any(|o| o == origin) => {
-                origin.to_owned()
+                Some(origin.to_owned())
             }
-            _ => return Vec::new(),
-        };
-        vec![
-            ("access-control-allow-origin", allowed),
-            ("vary", "origin".to_owned()),
-        ]
+            _ => None,
+        }
+    }
+
+    /// The refusal of a `POST` from a browser page whose origin is neither
+    /// allowed nor the endpoint's own (`host`: the request's `Host`).
+    pub fn refuses_post(&self, origin: Option<&str>, host: Option<&str>) -> Option<Reply> {
+        let origin = origin?;
+        if !self.is_on() || self.allowed(Some(origin)).is_some() || same_origin(origin, host) {
+            return None;
+        }
+        Some(Reply::refusal(403, not_allowed(origin)))
     }
 
     /// The answer to `OPTIONS`, when CORS is on: a preflight from an allowed
@@ -92,11 +118,8 @@ impl Cors {
             ));
         };
         let mut headers = self.headers(Some(origin));
-        if headers.is_empty() {
-            let refused = ErrorObject::invalid_request(format!(
-                "origin {origin:?} is not allowed (variable {VARIABLE})"
-            ));
-            return Some((Reply::refusal(403, refused), headers));
+        if self.allowed(Some(origin)).is_none() {
+            return Some((Reply::refusal(403, not_allowed(origin)), headers));
         }
         headers.extend([
             ("access-control-allow-methods", ALLOW_METHODS.to_owned()),
@@ -105,6 +128,30 @@ impl Cors {
         ]);
         Some((Reply::NoContent, headers))
     }
+}
+
+fn not_allowed(origin: &str) -> ErrorObject {
+    ErrorObject::invalid_request(format!(
+        "origin {origin:?} is not allowed (variable {VARIABLE})"
+    ))
+}
+
+/// Whether `origin` names the host and port the request was sent to: its
+/// authority, without its scheme's default port, is the `Host` header's,
+/// without `:80` or `:443`.
+fn same_origin(origin: &str, host: Option<&str>) -> bool {
+    let Some(host) = host else { return false };
+    let authority = match origin.split_once("://") {
+        Some(("http", authority)) => authority.strip_suffix(":80").unwrap_or(authority),
+        Some(("https", authority)) => authority.strip_suffix(":443").unwrap_or(authority),
+        _ => return false,
+    };
+    let host = host.trim();
+    let host = host
+        .strip_suffix(":80")
+        .or_else(|| host.strip_suffix(":443"))
+        .unwrap_or(host);
+    !authority.is_empty() && authority.eq_ignore_ascii_case(host)
 }
 
 /// `scheme://host[:port]` with an http(s) scheme and nothing after the host.
@@ -160,7 +207,7 @@ mod tests {
                 Some(allowed)
             );
             assert_eq!(header(&headers, "vary"), Some("origin"));
-            assert_eq!(cors.headers(None), []);
+            assert_eq!(cors.headers(None), [("vary", "origin".to_owned())]);
             let (reply, headers) = cors.options(Some(APP)).unwrap();
             assert_eq!(reply.status(), 204);
             assert_eq!(
@@ -172,7 +219,15 @@ mod tests {
                 Some("POST")
             );
             let asked = header(&headers, "access-control-allow-headers").unwrap();
-            assert!(asked.contains("authorization") && asked.contains("content-type"));
+            for name in [
+                "authorization",
+                "content-type",
+                "traceparent",
+                "tracestate",
+                "x-request-id",
+            ] {
+                assert!(asked.contains(name), "{asked}");
+            }
             assert!(header(&headers, "access-control-max-age").is_some());
             assert_eq!(cors.allowed_methods(), "POST, OPTIONS");
         }
@@ -181,18 +236,53 @@ mod tests {
     #[test]
     fn another_origin_gets_403_and_no_cors_header() {
         let cors = Cors::parse(APP).unwrap();
+        let vary = vec![("vary", "origin".to_owned())];
         for origin in [
             "https://evil.example",
             "https://app.example.com.evil",
             "null",
         ] {
-            assert_eq!(cors.headers(Some(origin)), []);
+            assert_eq!(cors.headers(Some(origin)), vary);
             let (reply, headers) = cors.options(Some(origin)).unwrap();
-            assert_eq!((reply.status(), headers), (403, vec![]));
+            assert_eq!((reply.status(), headers), (403, vary.clone()));
+            let refused = cors.refuses_post(Some(origin), Some("api.example.com"));
+            assert_eq!(refused.map(|reply| reply.status()), Some(403), "{origin}");
         }
         let (reply, headers) = cors.options(None).unwrap();
         assert_eq!(reply.status(), 204);
         assert_eq!(header(&headers, "allow"), Some("POST, OPTIONS"));
+    }
+
+    #[test]
+    fn a_post_from_an_allowed_origin_its_own_or_no_browser_goes_on() {
+        let cors = Cors::parse(APP).unwrap();
+        for (origin, host) in [
+            (Some(APP), Some("api.example.com")),
+            (None, Some("api.example.com")),
+            (Some("https://api.example.com"), Some("api.example.com")),
+            (Some("https://api.example.com"), Some("API.example.com:443")),
+            // A TLS-terminating ingress: the page is https, the request http.
+            (Some("https://api.example.com"), Some("api.example.com:80")),
+            (Some("http://127.0.0.1:3000"), Some("127.0.0.1:3000")),
+        ] {
+            assert_eq!(cors.refuses_post(origin, host), None, "{origin:?} {host:?}");
+        }
+        for (origin, host) in [
+            (Some("http://127.0.0.1:3001"), Some("127.0.0.1:3000")),
+            (Some("https://api.example.com"), None),
+            (Some("https://evil.example"), Some("evil.example:8443")),
+        ] {
+            let refused = cors.refuses_post(origin, host).map(|r| r.status());
+            assert_eq!(refused, Some(403), "{origin:?} {host:?}");
+        }
+        assert_eq!(
+            Cors::Off.refuses_post(Some("https://evil.example"), None),
+            None
+        );
+        assert_eq!(
+            Cors::AnyOrigin.refuses_post(Some("https://evil.example"), None),
+            None
+        );
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct Head<'a> {
     pub method: HttpMethod,
     /// The `Origin` header (a browser's request).
     pub origin: Option<&'a str>,
+    /// The `Host` header: where the request was sent.
+    pub host: Option<&'a str>,
     /// Every value of the `Authorization` header.
     pub authorization: Vec<&'a [u8]>,
 }
@@ -90,7 +92,11 @@ impl Endpoint {
     pub fn admit(&mut self, head: &Head) -> Result<(), (Reply, Vec<Header>)> {
         let refused = |reply| (reply, self.cors.headers(head.origin));
         match head.method {
-            HttpMethod::Post => {}
+            HttpMethod::Post => {
+                if let Some(refusal) = self.cors.refuses_post(head.origin, head.host) {
+                    return Err(refused(refusal));
+                }
+            }
             HttpMethod::Options => {
                 if let Some(preflight) = self.cors.options(head.origin) {
                     return Err(preflight);

@@ -18,6 +18,10 @@ pub struct Limits {
     /// The most function requests one request has in flight at once
     /// (`max_parallel_requests`).
     pub max_parallel_requests: usize,
+    /// The longest wait for a request's whole body (`body_timeout_ms`):
+    /// past it, HTTP 408, so that a client sending slowly does not hold an
+    /// instance.
+    pub body_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -36,6 +40,7 @@ impl Default for Limits {
             // with 1 (docs/work-budget.md). Functions call nothing, so more
             // in flight gains at most the cores; raise it on larger machines.
             max_parallel_requests: 1,
+            body_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -68,6 +73,10 @@ impl Limits {
             )?),
             max_answer_bytes: size("max_answer_bytes", defaults.max_answer_bytes)?,
             max_parallel_requests: size("max_parallel_requests", defaults.max_parallel_requests)?,
+            body_timeout: Duration::from_millis(number(
+                "body_timeout_ms",
+                defaults.body_timeout.as_millis() as u64,
+            )?),
         })
     }
 }

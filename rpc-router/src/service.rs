@@ -64,14 +64,13 @@ impl Service {
             Some(BuiltIn::Echo) => {
                 echo::resolve(&self.registry, request.params, &self.scope).map(Some)
             }
-            None => resolve(&self.registry, &request.method, request.params)
-                .and_then(|call| {
-                    let allowed = self.scope.allows(&request.method);
-                    allowed
-                        .then_some(call)
-                        .ok_or_else(|| ErrorObject::out_of_scope(&request.method))
-                })
-                .map(Some),
+            // The scope first: a token with a list of methods gets the same
+            // answer for a method that does not exist as for one it may not
+            // call, so it cannot probe for method names.
+            None if !self.scope.allows(&request.method) => {
+                Err(ErrorObject::out_of_scope(&request.method))
+            }
+            None => resolve(&self.registry, &request.method, request.params).map(Some),
         };
         match (planned, request.id) {
             (Ok(Some(call)), id) => {

@@ -22,12 +22,13 @@ pub const VARIABLE: &str = "settings";
 /// Every setting the router knows: the [`crate::limits`], `group_calls`,
 /// and the public endpoint's [`crate::tokens`], [`crate::cors`] and
 /// [`crate::call_log`].
-pub const NAMES: [&str; 9] = [
+pub const NAMES: [&str; 10] = [
     "max_request_bytes",
     "max_batch_calls",
     "call_timeout_ms",
     "max_answer_bytes",
     "max_parallel_requests",
+    "body_timeout_ms",
     "group_calls",
     "tokens",
     "cors_origins",
@@ -70,31 +71,48 @@ pub struct Settings<'a> {
 
 impl<'a> Settings<'a> {
     /// Reads one `name=value` line per setting (blank lines are skipped),
-    /// refusing a line that is not one, a name the router does not know, and
-    /// a name given twice.
+    /// refusing a name the router does not know and a name given twice. A
+    /// line that does not start with a setting's name and `=` continues the
+    /// value before it: a value (the list of tokens) may hold newlines,
+    /// which its reader takes as white space.
     pub fn parse(text: &'a str) -> Result<Self, String> {
         let mut given: Vec<(&str, &str)> = Vec::new();
-        let lines = text
-            .lines()
-            .enumerate()
-            .map(|(index, line)| (index + 1, line));
-        for (number, line) in lines.filter(|(_, line)| !line.trim().is_empty()) {
-            let Some((name, value)) = line.split_once('=') else {
-                return Err(format!(
-                    "variable {VARIABLE}, line {number}: not a name=value setting"
-                ));
-            };
-            let Some(&name) = NAMES.iter().find(|known| **known == name.trim()) else {
-                return Err(format!(
-                    "variable {VARIABLE}, line {number}: not a setting of the router (known: {})",
-                    NAMES.join(", ")
-                ));
-            };
-            if given.iter().any(|(taken, _)| *taken == name) {
-                return Err(format!("variable {VARIABLE}: {name} is given twice"));
+        // Where the value being read starts, and where it ends so far.
+        let mut value_at: Option<(usize, usize)> = None;
+        let finish = |given: &mut Vec<(&'a str, &'a str)>, value_at: Option<(usize, usize)>| {
+            if let (Some((start, end)), Some(last)) = (value_at, given.last_mut()) {
+                last.1 = text[start..end].trim();
             }
-            given.push((name, value.trim()));
+        };
+        let mut offset = 0;
+        for (index, line) in text.split_inclusive('\n').enumerate() {
+            let (start, end) = (offset, offset + line.trim_end_matches(['\n', '\r']).len());
+            offset += line.len();
+            let setting = line
+                .split_once('=')
+                .and_then(|(name, _)| NAMES.iter().find(|known| **known == name.trim()));
+            match (setting, value_at) {
+                (Some(&name), _) => {
+                    finish(&mut given, value_at);
+                    if given.iter().any(|(taken, _)| *taken == name) {
+                        return Err(format!("variable {VARIABLE}: {name} is given twice"));
+                    }
+                    given.push((name, ""));
+                    value_at = Some((start + line.find('=').unwrap_or(0) + 1, end));
+                }
+                (None, Some((value_start, _))) => value_at = Some((value_start, end)),
+                (None, None) if line.trim().is_empty() => {}
+                (None, None) => {
+                    return Err(format!(
+                        "variable {VARIABLE}, line {}: not a setting of the router \
+                         (a line starts with one of {} and =)",
+                        index + 1,
+                        NAMES.join(", ")
+                    ))
+                }
+            }
         }
+        finish(&mut given, value_at);
         Ok(Settings { given })
     }
 
@@ -131,15 +149,27 @@ mod tests {
     }
 
     #[test]
+    fn a_line_that_is_no_setting_continues_the_value_before_it() {
+        let text = "tokens=a\r\nb:double\n\n c=\ncall_log=false\n";
+        let settings = Settings::parse(text).unwrap();
+        assert_eq!(settings.get("tokens"), Some("a\r\nb:double\n\n c="));
+        assert_eq!(settings.get("call_log"), Some("false"));
+        // A continued number is no number: its reader refuses it by name.
+        let settings = Settings::parse("max_batch_calls=3\n4").unwrap();
+        assert_eq!(settings.get("max_batch_calls"), Some("3\n4"));
+    }
+
+    #[test]
     fn refuses_what_is_not_a_known_setting_once_without_quoting_it() {
         for (text, named) in [
-            ("max_batch_calls", "line 1: not a name=value"),
-            ("tokens=a\nsecret-part", "line 2: not a name=value"),
-            ("tokens=a\nsecret=part", "line 2: not a setting"),
+            ("max_batch_calls", "line 1: not a setting"),
+            ("secret-part\ntokens=a", "line 1: not a setting"),
+            ("secret=part", "line 1: not a setting"),
             (
                 "group_calls=true\ngroup_calls=false",
                 "group_calls is given twice",
             ),
+            ("tokens=a\ntokens=b", "tokens is given twice"),
         ] {
             let error = Settings::parse(text).unwrap_err();
             assert!(

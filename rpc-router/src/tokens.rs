@@ -92,16 +92,22 @@ impl Tokens {
     /// Reads the variable's value; `methods` are the app's method names, which
     /// a scope may list (a name outside them is a configuration error, so
     /// that a typo never leaves a token without the method it was meant for).
+    /// Entries are separated by any white space, newlines included; the
+    /// same token listed twice (as itself or its digest) is refused, since
+    /// only one of its scopes could ever apply.
     pub fn parse(text: &str, methods: &[&str]) -> Result<Self, String> {
-        let entries = text
-            .split_whitespace()
-            .enumerate()
-            .map(|(index, entry)| {
-                Entry::parse(entry, methods).map_err(|problem| {
-                    format!("variable {VARIABLE}, entry {}: {problem}", index + 1)
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let mut entries: Vec<Entry> = Vec::new();
+        for (index, entry) in text.split_whitespace().enumerate() {
+            let problem = |problem| format!("variable {VARIABLE}, entry {}: {problem}", index + 1);
+            let entry = Entry::parse(entry, methods).map_err(problem)?;
+            if let Some(first) = entries.iter().position(|e| e.digest == entry.digest) {
+                return Err(problem(&format!(
+                    "the same token as entry {} (list each token once)",
+                    first + 1
+                )));
+            }
+            entries.push(entry);
+        }
         Ok(Tokens { entries })
     }
 
@@ -176,7 +182,8 @@ fn split_scope(entry: &str) -> (&str, Option<&str>) {
 
 fn digest_from_hex(hex: &str) -> Result<[u8; 32], &'static str> {
     const NOT_A_DIGEST: &str = "sha256: is not followed by 64 hex digits";
-    if hex.len() != 64 {
+    // Exactly 64 hex digits: from_str_radix alone would take a sign.
+    if hex.len() != 64 || !hex.bytes().all(|byte| byte.is_ascii_hexdigit()) {
         return Err(NOT_A_DIGEST);
     }
     let mut digest = [0; 32];
@@ -263,6 +270,27 @@ mod tests {
     }
 
     #[test]
+    fn a_token_listed_as_itself_and_as_its_digest_is_refused() {
+        let digest = hex(&Sha256::digest(b"s3cret"));
+        let error = Tokens::parse(&format!("s3cret sha256:{digest}"), METHODS).unwrap_err();
+        assert!(
+            error.contains("entry 2: the same token as entry 1"),
+            "{error}"
+        );
+        assert!(!error.contains(&digest), "{error}");
+    }
+
+    #[test]
+    fn newlines_separate_entries() {
+        let tokens = tokens("reader:double\r\nadmin\n\twriter:triple");
+        assert_eq!(tokens.authorize(&[b"Bearer admin"]), Ok(Scope::All));
+        assert_eq!(
+            tokens.authorize(&[b"Bearer writer"]),
+            Ok(Scope::Methods(vec!["triple".into()]))
+        );
+    }
+
+    #[test]
     fn a_scope_allows_its_methods_and_discovery() {
         let scope = Scope::Methods(vec!["double".into()]);
         assert!(scope.allows("double") && scope.allows("rpc.discover"));
@@ -307,6 +335,14 @@ mod tests {
             ("s3cret:double,nothing", "entry 1: its scope names a method"),
             ("s3cret:", "entry 1: its scope names a method"),
             ("s3cret:double,", "entry 1: its scope names a method"),
+            (
+                &format!("sha256:+{}", &DIGEST_ENTRY[8..]),
+                "entry 1: sha256: is not followed by 64 hex digits",
+            ),
+            (
+                "s3cret:double\ns3cret:triple",
+                "entry 2: the same token as entry 1",
+            ),
         ] {
             let error = Tokens::parse(text, METHODS).unwrap_err();
             assert!(

@@ -219,3 +219,21 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
     body
 }
+
+/// `POST` whose body stops short of its `content-length`: the head and
+/// `sent` are written, then nothing more while the answer is awaited.
+pub fn post_stalled(address: SocketAddr, path: &str, declared: usize, sent: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("a read timeout");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n\
+         content-length: {declared}\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).expect("the head");
+    stream.write_all(sent).expect("the start of the body");
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    parse_raw(&raw)
+}

@@ -4,6 +4,8 @@
 
 use spin_sdk::http::{Fields, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam};
 use std::fmt;
+use std::time::Duration;
+use wasi::clocks::monotonic_clock;
 use wasi::io::streams::StreamError;
 
 /// The most one blocking read asks for.
@@ -18,6 +20,8 @@ pub enum BodyError {
     TooLarge,
     /// The stream failed.
     Broken(String),
+    /// The body had not arrived whole by the deadline.
+    TimedOut,
 }
 
 impl fmt::Display for BodyError {
@@ -25,13 +29,20 @@ impl fmt::Display for BodyError {
         match self {
             BodyError::TooLarge => f.write_str("the body is over the size limit"),
             BodyError::Broken(error) => write!(f, "the body could not be read: {error}"),
+            BodyError::TimedOut => f.write_str("the body did not arrive in time"),
         }
     }
 }
 
 /// Reads a whole request body of at most `limit` bytes, stopping at the
-/// limit instead of buffering whatever arrives.
-pub fn read(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, BodyError> {
+/// limit instead of buffering whatever arrives; with a `deadline`, stopping
+/// too once that much time has passed, so that a client sending slowly does
+/// not hold the instance.
+pub fn read(
+    request: IncomingRequest,
+    limit: usize,
+    deadline: Option<Duration>,
+) -> Result<Vec<u8>, BodyError> {
     let broken = |what: &str| BodyError::Broken(what.to_owned());
     let body = request
         .consume()
@@ -39,9 +50,28 @@ pub fn read(request: IncomingRequest, limit: usize) -> Result<Vec<u8>, BodyError
     let stream = body
         .stream()
         .map_err(|()| broken("the body stream was already taken"))?;
+    // Children of the stream, dropped before it.
+    let readable = stream.subscribe();
+    let timer = deadline.map(|deadline| {
+        let nanos = u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX);
+        monotonic_clock::subscribe_duration(nanos)
+    });
     let mut bytes = Vec::new();
     loop {
-        match stream.blocking_read(READ_CHUNK) {
+        let chunk = match &timer {
+            None => stream.blocking_read(READ_CHUNK),
+            Some(timer) => match stream.read(READ_CHUNK) {
+                Ok(chunk) if chunk.is_empty() => {
+                    let ready = wasi::io::poll::poll(&[&readable, timer]);
+                    if !ready.contains(&0) {
+                        return Err(BodyError::TimedOut);
+                    }
+                    continue;
+                }
+                other => other,
+            },
+        };
+        match chunk {
             Ok(chunk) if bytes.len() + chunk.len() > limit => return Err(BodyError::TooLarge),
             Ok(chunk) => bytes.extend_from_slice(&chunk),
             Err(StreamError::Closed) => return Ok(bytes),

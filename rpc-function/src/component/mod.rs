@@ -26,7 +26,7 @@ pub fn respond(
 ) {
     let method = request.method();
     // The router bounds what it sends; a function reads what comes.
-    let read = || body::read(request, usize::MAX).map(Cow::Owned);
+    let read = || body::read(request, usize::MAX, None).map(Cow::Owned);
     match answer_to(function, method, read) {
         Some(answer) => {
             let json = [("content-type", "application/json")];

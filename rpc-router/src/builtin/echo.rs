@@ -57,12 +57,13 @@ pub fn resolve<'a>(
         )));
     }
     let name = envelope.execution.function_name;
-    let function = registry
-        .component(&name)
-        .ok_or_else(|| ErrorObject::method_not_found(&name))?;
+    // The scope first, as for a method called by name: no probing.
     if !scope.allows(&name) {
         return Err(ErrorObject::out_of_scope(&name));
     }
+    let function = registry
+        .component(&name)
+        .ok_or_else(|| ErrorObject::method_not_found(&name))?;
     let arguments = wrap(&format!("[{}]", envelope.execution.argument.get()));
     Ok(FunctionCall {
         function,

@@ -78,6 +78,7 @@ impl ServiceChain<'_> {
             answer.map_err(|error| match error {
                 BodyError::TooLarge => TransportError::TooLarge(self.answer_bytes.limit),
                 BodyError::Broken(error) => TransportError::Unreachable(error),
+                BodyError::TimedOut => TransportError::TimedOut(self.call_timeout),
             })
         });
         match select(exchange, Timer::at(self.deadline)).await {

@@ -10,6 +10,7 @@ use crate::call_log::{self, CallRecord, RequestRecord};
 use crate::cors::Header;
 use crate::endpoint::{Endpoint, Head, HttpMethod};
 use crate::jsonrpc::ErrorObject;
+use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::settings::{self, Unreadable};
 use crate::trace_context::TraceContext;
@@ -45,10 +46,12 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             .map(|(_, value)| value.as_slice())
             .collect()
     };
-    let origin = match values("origin").as_slice() {
-        [origin] => std::str::from_utf8(origin).ok(),
+    let single = |name: &str| match values(name).as_slice() {
+        [value] => std::str::from_utf8(value).ok(),
         _ => None,
     };
+    let origin = single("origin");
+    let authority = request.authority();
     let head = Head {
         method: match request.method() {
             Method::Post => HttpMethod::Post,
@@ -56,6 +59,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             _ => HttpMethod::Other,
         },
         origin,
+        host: single("host").or(authority.as_deref()),
         authorization: values("authorization"),
     };
     let call_log = endpoint.call_log;
@@ -91,7 +95,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     }
     let cors_headers = endpoint.cors.headers(origin);
     let service = &endpoint.service;
-    let body = match read_body(request, declared_length, service.limits.max_request_bytes) {
+    let body = match read_body(request, declared_length, &service.limits) {
         Ok(body) => body,
         Err(reply) => {
             log(reply.status(), None, &[]);
@@ -142,12 +146,14 @@ fn configure() -> Result<Endpoint, String> {
 }
 
 /// Reads the request body, stopping at the size limit instead of buffering
-/// whatever a client sends (at once if its `content-length` is over it).
+/// whatever a client sends (at once if its `content-length` is over it), and
+/// at the body's deadline instead of waiting for a slow client.
 fn read_body(
     request: IncomingRequest,
     declared_length: Option<u64>,
-    limit: usize,
+    limits: &Limits,
 ) -> Result<Vec<u8>, Reply> {
+    let limit = limits.max_request_bytes;
     let too_large = || {
         Reply::refusal(
             413,
@@ -159,8 +165,15 @@ fn read_body(
     if declared_length.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
-    body::read(request, limit).map_err(|error| match error {
+    body::read(request, limit, Some(limits.body_timeout)).map_err(|error| match error {
         BodyError::TooLarge => too_large(),
+        BodyError::TimedOut => Reply::refusal(
+            408,
+            ErrorObject::invalid_request(format!(
+                "the request body did not arrive within {} ms (setting body_timeout_ms)",
+                limits.body_timeout.as_millis()
+            )),
+        ),
         BodyError::Broken(error) => Reply::refusal(
             400,
             ErrorObject::parse_error(format!("the request body could not be read: {error}")),

@@ -28,6 +28,25 @@ impl Eq for ErrorObject {}
 /// functions.
 pub use rpc_function::code;
 
+/// The most characters of a client's method name that an error or the call
+/// log repeats: a method name may be as long as the request body.
+pub const METHOD_QUOTED_CHARS: usize = 128;
+
+/// The start of a method name longer than [`METHOD_QUOTED_CHARS`]
+/// characters, and its length in characters; `None` for a shorter one.
+pub fn long_method(method: &str) -> Option<(&str, usize)> {
+    let (cut, _) = method.char_indices().nth(METHOD_QUOTED_CHARS)?;
+    Some((&method[..cut], method.chars().count()))
+}
+
+/// A method name as errors quote it: in full, or its start and its length.
+pub fn quoted_method(method: &str) -> String {
+    match long_method(method) {
+        None => format!("{method:?}"),
+        Some((start, length)) => format!("{start:?}… ({length} characters)"),
+    }
+}
+
 impl ErrorObject {
     pub fn new(code: i64, message: impl Into<String>) -> Self {
         ErrorObject {
@@ -48,14 +67,17 @@ impl ErrorObject {
     pub fn method_not_found(method: &str) -> Self {
         Self::new(
             code::METHOD_NOT_FOUND,
-            format!("Method not found: {method:?}"),
+            format!("Method not found: {}", quoted_method(method)),
         )
     }
 
     pub fn out_of_scope(method: &str) -> Self {
         Self::new(
             code::OUT_OF_SCOPE,
-            format!("Method outside the token's scope: {method:?}"),
+            format!(
+                "Method outside the token's scope: {}",
+                quoted_method(method)
+            ),
         )
     }
 
@@ -65,5 +87,23 @@ impl ErrorObject {
 
     pub fn internal_error(detail: impl std::fmt::Display) -> Self {
         Self::new(code::INTERNAL_ERROR, format!("Internal error: {detail}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_method_name_is_quoted_by_its_start_and_its_length() {
+        assert_eq!(quoted_method("double"), "\"double\"");
+        let exact = "é".repeat(METHOD_QUOTED_CHARS);
+        assert_eq!(quoted_method(&exact), format!("{exact:?}"));
+        let long = "é".repeat(100_000);
+        let quoted = quoted_method(&long);
+        let start = "é".repeat(METHOD_QUOTED_CHARS);
+        assert_eq!(quoted, format!("{start:?}… (100000 characters)"));
+        let error = ErrorObject::method_not_found(&long);
+        assert!(error.message.len() < 400, "{}", error.message);
     }
 }

@@ -4,13 +4,16 @@
 use crate::checks::*;
 use crate::{Case, Servers};
 use harness::client::post;
-use harness::client::post_large;
+use harness::client::{post_large, post_stalled};
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 pub const CASES: &[(&str, Case)] = cases![
     hostile_input_then_normal_service,
     limits_from_variables_are_enforced_and_named,
+    a_body_that_stalls_is_cut_at_its_deadline,
+    a_long_method_name_is_quoted_by_its_start_and_length,
 ];
 
 fn hostile_input_then_normal_service(servers: &Servers) -> Result<(), Failed> {
@@ -94,6 +97,47 @@ fn limits_from_variables_are_enforced_and_named(servers: &Servers) -> Result<(),
     check(
         error_message(&answer.json()).contains("max_request_bytes"),
         || answer.text(),
+    )?;
+    still_serving(server)
+}
+
+/// A client that declares a body and stops sending it: the router answers
+/// 408 at the body's deadline (`body_timeout_ms`, 1 s in the test-only
+/// app) instead of holding an instance, and serves the next request.
+fn a_body_that_stalls_is_cut_at_its_deadline(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.faults;
+    let started = Instant::now();
+    let answer = post_stalled(server.address, "/rpc", 100, br#"{"jsonrpc":"2.0","#);
+    let took = started.elapsed();
+    expect_eq(answer.status, 408, "a stalled body")?;
+    let reply = answer.json();
+    expect_eq(error_code(&reply), Some(-32600), "code")?;
+    check(error_message(&reply).contains("body_timeout_ms"), || {
+        answer.text()
+    })?;
+    check(took < Duration::from_secs(5), || {
+        format!("answered after {took:?}")
+    })?;
+    still_serving(server)
+}
+
+/// A method name as long as the body allows: errors quote its first 128
+/// characters and its length, not the whole of it.
+fn a_long_method_name_is_quoted_by_its_start_and_length(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.default;
+    let method = "m".repeat(500_000);
+    let reply = json_reply(&rpc(server, &call(&method, json!([1]), json!(1))))?;
+    expect_eq(error_code(&reply), Some(-32601), "an unknown long method")?;
+    let message = error_message(&reply);
+    check(
+        message.len() < 400 && message.contains("(500000 characters)"),
+        || {
+            format!(
+                "{} bytes: {}",
+                message.len(),
+                &message[..message.len().min(300)]
+            )
+        },
     )?;
     still_serving(server)
 }

@@ -70,6 +70,13 @@ fn the_health_route_answers_without_a_function(servers: &Servers) -> Result<(), 
     let answer = post(&servers.default.url("/health"), "{}");
     expect_eq(answer.status, 405, "POST /health")?;
     expect_eq(answer.header("allow"), Some("GET"), "Allow")?;
+    // With a trailing slash: the health check, or no route at all (as the
+    // runtime routes it), never the JSON-RPC endpoint.
+    let slash = request("GET", &servers.default.url("/health/"));
+    match slash.status {
+        200 => expect_eq(slash.json()["status"].clone(), json!("ok"), "/health/")?,
+        status => expect_eq(status, 404, "GET /health/")?,
+    }
     still_serving(&servers.default)
 }
 
