@@ -1,8 +1,8 @@
 //! The app's `SpinApp` (`deploy/spinapp.yaml`), checked against SpinKube's
 //! `SpinApp` CRD schema: every field name known, every value of the right
 //! type, the required fields present, every variable one that `spin.toml`
-//! declares, and its liveness and readiness checks on the router's health
-//! route.
+//! declares, and its checks: readiness on the router's health route,
+//! liveness on the explorer page.
 //!
 //! The CRD is reference data in `../shared/data/spinkube/`; where it is
 //! absent the check says so and is skipped.
@@ -114,21 +114,34 @@ fn the_spinapp_matches_the_spinkube_crd() {
 }
 
 #[test]
-fn the_spinapp_probes_the_health_route() {
+fn the_spinapp_probes_liveness_on_the_explorer_and_readiness_on_the_health_route() {
+    // Readiness: the router's health check, 503 while its configuration
+    // cannot be read. Liveness must not fail for that (a restart would not
+    // mend a variables provider that is down): the explorer reads nothing.
     let spinapp = spinapp();
-    for check in ["liveness", "readiness"] {
+    let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
+    for (check, path, component) in [
+        ("readiness", rpc_router::health::PATH, "rpc-router"),
+        ("liveness", "/", "explorer"),
+    ] {
         assert_eq!(
             spinapp["spec"]["checks"][check]["httpGet"]["path"],
-            json!(rpc_router::health::PATH),
+            json!(path),
             "{check} check"
         );
+        assert!(
+            manifest
+                .http_triggers
+                .iter()
+                .any(|trigger| trigger.route == Route::Path(path.into())
+                    && trigger.component == component),
+            "spin.toml routes {path} to {component}"
+        );
+        if check == "liveness" {
+            assert!(
+                manifest.components[component].variables.is_empty(),
+                "{component} reads no variable"
+            );
+        }
     }
-    let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
-    assert!(
-        manifest.http_triggers.iter().any(|trigger| trigger.route
-            == Route::Path(rpc_router::health::PATH.into())
-            && trigger.component == "rpc-router"),
-        "spin.toml routes {} to the router",
-        rpc_router::health::PATH
-    );
 }
