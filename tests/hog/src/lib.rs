@@ -5,7 +5,7 @@
 //! | x | what it takes |
 //! |---|---|
 //! | 2001 | work: an endless loop whose body is one bulk fill of 16 MiB (`memory.fill`) |
-//! | 2002 | memory: allocates and fills 1 GiB |
+//! | 2002 | memory: allocates and fills 1 GiB, a mebibyte at a time |
 //! | 2003 | work: a plain endless loop, spending the whole default budget |
 
 use rpc_function::inner::{InnerRequest, ListCall, SingleCall};
@@ -43,8 +43,13 @@ fn handle(request: Request) -> Response {
             }
         }
         Some(2002) => {
-            let buffer = vec![0x5a_u8; 1 << 30];
-            black_box(&buffer);
+            // 1 GiB, a mebibyte at a time, each filled: memory is touched
+            // up to the function's maximum before an allocation fails.
+            let mut held: Vec<Vec<u8>> = Vec::new();
+            while held.len() < 1024 {
+                held.push(vec![0x5a_u8; 1 << 20]);
+                black_box(&held);
+            }
         }
         Some(2003) => {
             let mut count = 0u64;
