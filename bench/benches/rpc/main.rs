@@ -51,6 +51,8 @@ struct Row {
     calls_per_request: u32,
     /// The server's CPU time (its whole process group) per request.
     cpu_us_per_request: f64,
+    /// The server's peak resident memory during this row's run alone (its
+    /// whole process group).
     peak_rss_mib: f64,
 }
 
@@ -137,6 +139,8 @@ fn main() {
         ));
         for &concurrency in target.concurrencies {
             let cpu_before = target.server.cpu_time();
+            // The peak of this run alone, from what the server holds now.
+            target.server.reset_peak_rss();
             let measurement = runtime.block_on(load::run(
                 target.server.address,
                 &target.workload,
@@ -159,16 +163,9 @@ fn main() {
                 measurement,
                 calls_per_request: target.workload.calls_per_request,
                 cpu_us_per_request,
-                peak_rss_mib: 0.0,
+                peak_rss_mib: target.server.peak_rss_mib(),
             });
         }
-    }
-    for row in &mut rows {
-        let target = targets
-            .iter()
-            .find(|t| t.name == row.target)
-            .expect("a target per row");
-        row.peak_rss_mib = target.server.peak_rss_mib();
     }
     let report = report(&rows, &head_to_head, &plan);
     println!("{report}");
@@ -661,12 +658,20 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
         batches / rate("native jsonrpsee"),
     );
     let spin = rate("app on spin: single calls");
+    let rss = |name: &str| at_8(name).map_or(f64::NAN, |row| row.peak_rss_mib);
     if spin.is_finite() {
         let _ = write!(
             ratios,
-            " spin_batch100_vs_single={:.1} spin_batch100_ungrouped_vs_single={:.1}",
+            " spin_batch100_vs_single={:.1} spin_batch100_ungrouped_vs_single={:.1} \
+             spin_rss_app_vs_bare_chain={:.2}",
             rate("app on spin: batches of 100") / spin,
-            rate("app on spin: batches, ungrouped") / spin
+            rate("app on spin: batches, ungrouped") / spin,
+            rss("app on spin: single calls") / rss("bare chain on spin"),
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\nThe Spin rows are missing: no `spin` on PATH and SPIN_BIN unset."
         );
     }
     let _ = writeln!(out, "\n{ratios}");
