@@ -23,6 +23,8 @@ use wasmparser::{FunctionBody, Operator};
 /// second here, and `memory.fill` writes about 10 GB: at 4 bytes per charge
 /// a loop of fills spends a budget in about the time a plain loop does.
 pub const BYTES_PER_CHARGE: u64 = 4;
+// The instrumented code divides by it with a shift.
+const _: () = assert!(BYTES_PER_CHARGE.is_power_of_two());
 
 /// What a bulk operator's length counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -183,7 +183,13 @@ impl Metering {
         let cost = i64::try_from(cost).unwrap_or(i64::MAX);
         function
             .instruction(&Instruction::GlobalGet(self.global))
-            .instruction(&Instruction::I64Const(cost))
+            .instruction(&Instruction::I64Const(cost));
+        self.pay(function);
+    }
+
+    /// With what is left and a cost on the stack: `left -= cost; if left < 0 { trap }`.
+    fn pay(&self, function: &mut Function) {
+        function
             .instruction(&Instruction::I64Sub)
             .instruction(&Instruction::GlobalSet(self.global))
             .instruction(&Instruction::GlobalGet(self.global))
@@ -235,15 +241,7 @@ impl Metering {
             }
             Unit::Elements => {}
         }
-        function
-            .instruction(&Instruction::I64Sub)
-            .instruction(&Instruction::GlobalSet(self.global))
-            .instruction(&Instruction::GlobalGet(self.global))
-            .instruction(&Instruction::I64Const(0))
-            .instruction(&Instruction::I64LtS)
-            .instruction(&Instruction::If(BlockType::Empty))
-            .instruction(&Instruction::Unreachable)
-            .instruction(&Instruction::End);
+        self.pay(function);
     }
 
     fn is_64_bit(&self, length: LengthType) -> bool {
