@@ -69,15 +69,17 @@ impl RequestRecord<'_> {
     /// plain line.
     pub fn line(&self) -> String {
         // Strings, numbers and nulls only: serialization cannot fail.
-        let json = serde_json::to_string(self).unwrap_or_default();
-        let mut line = String::with_capacity(json.len() + 1);
-        for c in json.chars() {
-            match c {
-                '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' => {
-                    line.push_str(&format!("\\u{:04x}", c as u32))
+        let mut line = serde_json::to_string(self).unwrap_or_default();
+        // Almost every line has none: it is copied only when one has some.
+        if line.contains(breaks_lines) {
+            let mut escaped = String::with_capacity(line.len() + 16);
+            for c in line.chars() {
+                match breaks_lines(c) {
+                    true => escaped.push_str(&format!("\\u{:04x}", c as u32)),
+                    false => escaped.push(c),
                 }
-                c => line.push(c),
             }
+            line = escaped;
         }
         line.push('\n');
         line
@@ -90,6 +92,12 @@ pub fn client_request_id(values: &[&[u8]]) -> Option<String> {
     let [value] = values else { return None };
     let usable = (1..=128).contains(&value.len()) && value.iter().all(|b| b.is_ascii_graphic());
     usable.then(|| String::from_utf8_lossy(value).into_owned())
+}
+
+/// A character that some log readers or terminals take as a line break or
+/// a control: U+2028, U+2029 and the C1 controls (JSON leaves them as they are).
+fn breaks_lines(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}')
 }
 
 fn method<S: serde::Serializer>(method: &Option<Cow<'_, str>>, s: S) -> Result<S::Ok, S::Error> {
@@ -219,8 +227,7 @@ mod tests {
         };
         let line = record.line();
         assert!(line.len() < 500, "{line}");
-        let breaking = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}');
-        assert!(!line.contains(breaking), "{line:?}");
+        assert!(!line.contains(breaks_lines), "{line:?}");
         let parsed: Value = serde_json::from_str(&line).unwrap();
         let logged = parsed["calls"][0]["method"].as_str().unwrap();
         assert_eq!(logged, format!("{}… (10000 characters)", &long[..128]));
