@@ -10,8 +10,9 @@
 //! - A component reads only its own variables, through
 //!   `fermyon:spin/variables@2.0.0` (what `spin_sdk::variables::get` calls).
 //!
-//! As on Spin, nothing is resolved ahead: every read resolves its template,
-//! each reference asking the environment again, and an instance's first
+//! As on Spin, templates are read at load but nothing is resolved ahead:
+//! every read resolves its template, each reference asking the environment
+//! again, and an instance's first
 //! outbound request resolves every application variable (Spin checks the
 //! allowed outbound hosts against them). So a read can fail at run time (an
 //! environment value that is not UTF-8), and what a read costs on Spin it
@@ -48,8 +49,9 @@ pub fn process_environment() -> Environment {
 /// overrides come from.
 pub struct Variables {
     application: BTreeMap<String, Option<String>>,
-    /// Component id → variable name → template.
-    components: BTreeMap<String, BTreeMap<String, String>>,
+    /// Component id → variable name → its template, cut into parts at load
+    /// (as Spin does); each read resolves the references again.
+    components: BTreeMap<String, BTreeMap<String, Vec<Part>>>,
     environment: Environment,
 }
 
@@ -75,16 +77,20 @@ impl Variables {
         }
         let mut components = BTreeMap::new();
         for (id, component) in &manifest.components {
+            let mut variables = BTreeMap::new();
             for (name, template) in &component.variables {
-                for reference in references(template)
-                    .with_context(|| format!("component {id:?}, variable {name:?}"))?
-                {
-                    if !application.contains_key(reference) {
-                        bail!("component {id:?}, variable {name:?}: no application variable {reference:?}");
+                let parts = parts(template)
+                    .with_context(|| format!("component {id:?}, variable {name:?}"))?;
+                for part in &parts {
+                    if let Part::Reference(reference) = part {
+                        if !application.contains_key(reference) {
+                            bail!("component {id:?}, variable {name:?}: no application variable {reference:?}");
+                        }
                     }
                 }
+                variables.insert(name.clone(), parts);
             }
-            components.insert(id.clone(), component.variables.clone());
+            components.insert(id.clone(), variables);
         }
         Ok(Variables {
             application,
@@ -104,15 +110,12 @@ impl Variables {
             .and_then(|variables| variables.get(name))
             .ok_or_else(|| VariableError::Undefined(name.to_owned()))?;
         let mut value = String::new();
-        let mut rest = template.as_str();
-        while let Some(start) = rest.find("{{") {
-            value.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let end = after.find("}}").unwrap_or(after.len());
-            value.push_str(&self.application_value(after[..end].trim())?);
-            rest = after.get(end + 2..).unwrap_or("");
+        for part in template {
+            match part {
+                Part::Text(text) => value.push_str(text),
+                Part::Reference(name) => value.push_str(&self.application_value(name)?),
+            }
         }
-        value.push_str(rest);
         Ok(value)
     }
 
@@ -143,17 +146,26 @@ fn environment_name(name: &str) -> String {
     format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase())
 }
 
-/// The application variables a template refers to (`{{ name }}`).
-fn references(template: &str) -> Result<Vec<&str>> {
-    let mut names = Vec::new();
+/// A piece of a component variable's template.
+enum Part {
+    Text(String),
+    /// `{{ name }}`: an application variable.
+    Reference(String),
+}
+
+/// A template cut into text and `{{ name }}` references.
+fn parts(template: &str) -> Result<Vec<Part>> {
+    let mut parts = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
+        parts.push(Part::Text(rest[..start].to_owned()));
         let after = &rest[start + 2..];
         let end = after.find("}}").context("a `{{` without its `}}`")?;
-        names.push(after[..end].trim());
+        parts.push(Part::Reference(after[..end].trim().to_owned()));
         rest = &after[end + 2..];
     }
-    Ok(names)
+    parts.push(Part::Text(rest.to_owned()));
+    Ok(parts)
 }
 
 fn is_variable_name(name: &str) -> bool {
