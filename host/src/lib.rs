@@ -34,13 +34,18 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Loads the app of `manifest_path` (variables overridden from this
-/// process's environment) and starts serving it on `listen`. Returns the
+/// process's environment, and `environment` added to every component's, as
+/// `spin up --env` does) and starts serving it on `listen`. Returns the
 /// bound address; the server runs as a task of the current Tokio runtime.
 pub async fn start(
     manifest_path: &Path,
     listen: SocketAddr,
+    environment: &[(String, String)],
 ) -> Result<(SocketAddr, Arc<runtime::App>)> {
-    let manifest = manifest::Manifest::load(manifest_path)?;
+    let mut manifest = manifest::Manifest::load(manifest_path)?;
+    for component in manifest.components.values_mut() {
+        component.environment.extend(environment.iter().cloned());
+    }
     let app = runtime::App::load(&manifest, variables::process_environment())?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;

@@ -1,7 +1,7 @@
 //! `spin-host`: serve or build the app like `spin up` / `spin build`.
 //!
 //! ```text
-//! spin-host up [--from spin.toml] [--listen 127.0.0.1:3000] [--build] [--prefer-spin]
+//! spin-host up [--from spin.toml] [--listen 127.0.0.1:3000] [--env KEY=VALUE]... [--build] [--prefer-spin]
 //! spin-host build [--from spin.toml]
 //! spin-host call --component function.wasm --body '{"params":[21]}'
 //! ```
@@ -28,6 +28,9 @@ struct Options {
     component: Option<PathBuf>,
     body: String,
     listen: SocketAddr,
+    /// `--env KEY=VALUE`: an environment variable for every component, over
+    /// the manifest's (as `spin up --env`).
+    environment: Vec<(String, String)>,
     build: bool,
     prefer_spin: bool,
 }
@@ -40,6 +43,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
         component: None,
         body: String::new(),
         listen: "127.0.0.1:3000".parse()?,
+        environment: Vec::new(),
         build: false,
         prefer_spin: false,
     };
@@ -50,6 +54,13 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
             }
             "--listen" => {
                 options.listen = args.next().context("--listen needs an address")?.parse()?
+            }
+            "--env" | "-e" => {
+                let pair = args.next().context("--env needs KEY=VALUE")?;
+                let (key, value) = pair
+                    .split_once('=')
+                    .context("an environment variable must be of the form `key=value`")?;
+                options.environment.push((key.to_owned(), value.to_owned()));
             }
             "--component" => {
                 options.component = Some(args.next().context("--component needs a path")?.into())
@@ -81,11 +92,15 @@ async fn up(options: Options) -> Result<()> {
                 "Found Spin at {}: running `spin build --up`",
                 spin.display()
             );
-            let status = Command::new(&spin)
+            let mut command = Command::new(&spin);
+            command
                 .args(["build", "--up", "--from"])
                 .arg(&options.manifest)
-                .args(["--listen", &options.listen.to_string()])
-                .status()?;
+                .args(["--listen", &options.listen.to_string()]);
+            for (key, value) in &options.environment {
+                command.args(["--env", &format!("{key}={value}")]);
+            }
+            let status = command.status()?;
             std::process::exit(status.code().unwrap_or(1));
         }
         eprintln!("No `spin` on PATH (nor SPIN_BIN): serving with the project's Spin-compatible host (host/).");
@@ -93,7 +108,8 @@ async fn up(options: Options) -> Result<()> {
     if options.build {
         spin_build::build(&Manifest::load(&options.manifest)?)?;
     }
-    let (address, app) = spin_host::start(&options.manifest, options.listen).await?;
+    let (address, app) =
+        spin_host::start(&options.manifest, options.listen, &options.environment).await?;
     eprintln!("Serving {} on http://{address}", app.name);
     for (route, component) in app.routes() {
         eprintln!("  http://{address}{route} -> {component}");

@@ -14,7 +14,7 @@ use crate::routes::RouteMatch;
 use crate::runtime::{App, Body};
 use crate::variables::VariableError;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use wasmtime::ToWasmtimeResult;
 use wasmtime_wasi_http::p2::bindings::http::types::ErrorCode;
 use wasmtime_wasi_http::p2::types::{
@@ -32,7 +32,7 @@ pub struct Outbound {
     allowed_hosts: AllowedHosts,
     /// Whether every application variable resolved, once this instance has
     /// made its first outbound request.
-    variables_resolved: Option<bool>,
+    variables_resolved: Arc<OnceLock<bool>>,
 }
 
 impl Outbound {
@@ -41,7 +41,7 @@ impl Outbound {
             app,
             component: component.to_owned(),
             allowed_hosts,
-            variables_resolved: None,
+            variables_resolved: Arc::default(),
         }
     }
 
@@ -53,15 +53,15 @@ impl Outbound {
     /// Spin checks an outbound request against the allowed hosts with every
     /// application variable resolved (`crates/factor-outbound-networking`:
     /// `resolver.prepare()`), once per instance, on its first outbound
-    /// request: each variable costs that request a lookup, and a lookup
-    /// that fails denies it (and every later one of the instance).
-    fn variables_resolve(&mut self) -> bool {
-        *self.variables_resolved.get_or_insert_with(|| {
-            let resolved = self.app.variables.resolve_all();
+    /// request, in the task that sends it: each variable costs that request a
+    /// lookup, and a lookup that fails denies it (and every later one of the
+    /// instance).
+    fn variables_resolve(app: &App, resolved: &OnceLock<bool>, component: &str) -> bool {
+        *resolved.get_or_init(|| {
+            let resolved = app.variables.resolve_all();
             if let Err(error) = &resolved {
                 eprintln!(
-                    "[{}] error resolving variables when checking an outbound request: {error:?}",
-                    self.component
+                    "[{component}] error resolving variables when checking an outbound request: {error:?}"
                 );
             }
             resolved.is_ok()
@@ -75,9 +75,6 @@ impl WasiHttpHooks for Outbound {
         mut request: hyper::Request<Body>,
         config: OutgoingRequestConfig,
     ) -> HttpResult<HostFutureIncomingResponse> {
-        if !self.variables_resolve() {
-            return Err(ErrorCode::HttpRequestDenied.into());
-        }
         if !self.allowed_hosts.allows(request.uri()) {
             eprintln!(
                 "[{}] outbound request to {} denied: not in allowed_outbound_hosts",
@@ -87,10 +84,17 @@ impl WasiHttpHooks for Outbound {
             return Err(ErrorCode::HttpRequestDenied.into());
         }
         let Some(target) = chaining_target(request.uri()).map(str::to_owned) else {
+            if !Self::variables_resolve(&self.app, &self.variables_resolved, &self.component) {
+                return Err(ErrorCode::HttpRequestDenied.into());
+            }
             return Ok(default_send_request(request, config));
         };
         let app = self.app.clone();
+        let (resolved, component) = (self.variables_resolved.clone(), self.component.clone());
         let answer = wasmtime_wasi::runtime::spawn(async move {
+            if !Self::variables_resolve(&app, &resolved, &component) {
+                return Ok(Err(ErrorCode::HttpRequestDenied));
+            }
             // Spin drops the chaining host's Host header before routing.
             request.headers_mut().remove(http::header::HOST);
             let route = RouteMatch::chained(&target, request.uri().path());

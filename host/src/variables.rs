@@ -12,11 +12,10 @@
 //!
 //! As on Spin, templates are read at load but nothing is resolved ahead:
 //! every read resolves its template, each reference asking the environment
-//! again, and an instance's first
-//! outbound request resolves every application variable (Spin checks the
-//! allowed outbound hosts against them). So a read can fail at run time (an
-//! environment value that is not UTF-8), and what a read costs on Spin it
-//! costs here.
+//! again on a blocking thread, and an instance's first outbound request
+//! resolves every application variable (Spin checks the allowed outbound
+//! hosts against them). So a read can fail at run time (an environment value
+//! that is not UTF-8), and what a read costs on Spin it costs here.
 
 use crate::manifest::Manifest;
 use anyhow::{bail, Context, Result};
@@ -129,7 +128,7 @@ impl Variables {
     }
 
     fn application_value(&self, name: &str) -> Result<String, VariableError> {
-        match (self.environment)(&environment_name(name)) {
+        match on_a_blocking_thread(|| (self.environment)(&environment_name(name))) {
             Ok(Some(value)) => Ok(value),
             Err(error) => Err(VariableError::Provider(error)),
             Ok(None) => self
@@ -139,6 +138,18 @@ impl Variables {
                 .flatten()
                 .ok_or_else(|| VariableError::Undefined(format!("no value for variable {name:?}"))),
         }
+    }
+}
+
+/// Runs a lookup as Spin's environment provider does, each one in
+/// `tokio::task::block_in_place` (`crates/variables-env`): on a worker of a
+/// multi-threaded runtime, the worker's other tasks move to another thread
+/// meanwhile, which is most of what a lookup costs a request on Spin.
+fn on_a_blocking_thread<T>(lookup: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|handle| handle.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(lookup),
+        _ => lookup(),
     }
 }
 

@@ -177,14 +177,31 @@ impl Server {
     /// accepts connections. Its output goes to a file under
     /// `target/server-logs/` (named when it starts).
     pub fn start(runtime: &Runtime, manifest: &Path, environment: &[(&str, &str)]) -> Server {
-        Server::start_with(runtime, manifest, environment.iter().copied())
+        Server::start_with(runtime, manifest, &[], environment.iter().copied())
     }
 
-    /// [`Server::start`] with any environment, values that are not UTF-8
-    /// included.
+    /// [`Server::start`] with the router's settings (`spin up --env
+    /// name=value`: every component's environment) instead of extra
+    /// environment.
+    pub fn start_configured(
+        runtime: &Runtime,
+        manifest: &Path,
+        settings: &[(&str, &str)],
+    ) -> Server {
+        Server::start_with(
+            runtime,
+            manifest,
+            settings,
+            std::iter::empty::<(&str, &str)>(),
+        )
+    }
+
+    /// [`Server::start`] with settings and any environment, values that are
+    /// not UTF-8 included.
     pub fn start_with<K: AsRef<OsStr>, V: AsRef<OsStr>>(
         runtime: &Runtime,
         manifest: &Path,
+        settings: &[(&str, &str)],
         environment: impl IntoIterator<Item = (K, V)>,
     ) -> Server {
         let address = free_loopback_address();
@@ -200,6 +217,11 @@ impl Server {
             .arg("--from")
             .arg(manifest)
             .args(["--listen", &address.to_string()])
+            .args(
+                settings
+                    .iter()
+                    .flat_map(|(name, value)| ["--env".to_owned(), format!("{name}={value}")]),
+            )
             .envs(environment)
             .stdout(output.try_clone().expect("a server log file"))
             .stderr(output);
