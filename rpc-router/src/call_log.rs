@@ -3,12 +3,15 @@
 //!
 //! ```json
 //! {"time":"2026-11-28T02:00:00.123Z","request_id":"…","trace_id":null,"status":200,
-//!  "batch":2,"calls":[{"method":"double","function":"double","outcome":"ok","us":812},
-//!                     {"method":"nope","function":null,"outcome":-32601,"us":0}]}
+//!  "batch":3,"calls":[{"method":"double","function":"double","outcome":"ok","count":2,"us":812},
+//!                     {"method":"nope","function":null,"outcome":-32601,"count":1,"us":0}]}
 //! ```
 //!
 //! What a request asked and what it got, never what it carried: no params,
-//! no results, no tokens. On by default (`call_log = "true"`); `"false"`
+//! no results, no tokens. The calls of a batch are summed up, one entry per
+//! method, function and outcome: a batch of 100 calls of one function that
+//! all succeed is one entry, so that a line costs little to build and to
+//! write whatever the batch. On by default (`call_log = "true"`); `"false"`
 //! turns it off. The health check is not logged.
 
 use crate::jsonrpc::error::long_method;
@@ -16,8 +19,8 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The variable, as errors name it.
-pub const VARIABLE: &str = "call_log";
+/// The setting, as errors name it.
+pub const SETTING: &str = "call_log";
 
 /// Whether the log is written: the value of `call_log` (unset: on).
 pub fn is_on(value: Option<&str>) -> Result<bool, String> {
@@ -25,27 +28,24 @@ pub fn is_on(value: Option<&str>) -> Result<bool, String> {
         None | Some("true") => Ok(true),
         Some("false") => Ok(false),
         Some(other) => Err(format!(
-            "variable {VARIABLE}: {other:?} is neither \"true\" nor \"false\""
+            "setting {SETTING}: {other:?} is neither \"true\" nor \"false\""
         )),
     }
 }
 
 /// One call of a request: a request object of the message, notifications
 /// and invalid ones included, in the order of the message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRecord<'a> {
     /// `null` for an entry that is not a request object with a method; a
     /// long one as errors quote it (its start and its length).
-    #[serde(serialize_with = "method")]
     pub method: Option<Cow<'a, str>>,
     /// The component that answered it, `null` if none was called.
     pub function: Option<&'a str>,
     /// `"ok"`, or the error code answered (or that would have been, for a
     /// notification).
-    #[serde(serialize_with = "outcome")]
     pub outcome: Result<(), i64>,
     /// How long its function request took, in microseconds (0 if none).
-    #[serde(rename = "us", serialize_with = "micros")]
     pub duration: Duration,
 }
 
@@ -59,7 +59,49 @@ pub struct RequestRecord<'a> {
     pub status: u16,
     /// The number of entries of a batch; `null` for a single request.
     pub batch: Option<usize>,
+    #[serde(serialize_with = "summary")]
     pub calls: &'a [CallRecord<'a>],
+}
+
+/// An entry of a line's `calls`: the calls of one method, function and
+/// outcome, how many there were, and the longest function request among
+/// them.
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(serialize_with = "method")]
+    method: &'a Option<Cow<'a, str>>,
+    function: Option<&'a str>,
+    #[serde(serialize_with = "outcome")]
+    outcome: &'a Result<(), i64>,
+    count: usize,
+    #[serde(rename = "us", serialize_with = "micros")]
+    longest: Duration,
+}
+
+/// The calls of a request as entries, in the order each first appears.
+fn summary<S: serde::Serializer>(calls: &&[CallRecord<'_>], s: S) -> Result<S::Ok, S::Error> {
+    let mut entries: Vec<Entry> = Vec::new();
+    for call in calls.iter() {
+        let same = |entry: &&mut Entry| {
+            *entry.method == call.method
+                && entry.function == call.function
+                && *entry.outcome == call.outcome
+        };
+        match entries.iter_mut().find(same) {
+            Some(entry) => {
+                entry.count += 1;
+                entry.longest = entry.longest.max(call.duration);
+            }
+            None => entries.push(Entry {
+                method: &call.method,
+                function: call.function,
+                outcome: &call.outcome,
+                count: 1,
+                longest: call.duration,
+            }),
+        }
+    }
+    s.collect_seq(entries)
 }
 
 impl RequestRecord<'_> {
@@ -100,7 +142,7 @@ fn breaks_lines(c: char) -> bool {
     matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}')
 }
 
-fn method<S: serde::Serializer>(method: &Option<Cow<'_, str>>, s: S) -> Result<S::Ok, S::Error> {
+fn method<S: serde::Serializer>(method: &&Option<Cow<'_, str>>, s: S) -> Result<S::Ok, S::Error> {
     match method
         .as_deref()
         .map(|method| (method, long_method(method)))
@@ -112,7 +154,7 @@ fn method<S: serde::Serializer>(method: &Option<Cow<'_, str>>, s: S) -> Result<S
     }
 }
 
-fn outcome<S: serde::Serializer>(outcome: &Result<(), i64>, s: S) -> Result<S::Ok, S::Error> {
+fn outcome<S: serde::Serializer>(outcome: &&Result<(), i64>, s: S) -> Result<S::Ok, S::Error> {
     match outcome {
         Ok(()) => s.serialize_str("ok"),
         Err(code) => s.serialize_i64(*code),
@@ -200,10 +242,45 @@ mod tests {
                 "status": 200,
                 "batch": 2,
                 "calls": [
-                    {"method": "double", "function": "double", "outcome": "ok", "us": 812},
-                    {"method": null, "function": null, "outcome": -32600, "us": 0},
+                    {"method": "double", "function": "double", "outcome": "ok", "count": 1, "us": 812},
+                    {"method": null, "function": null, "outcome": -32600, "count": 1, "us": 0},
                 ],
             })
+        );
+    }
+
+    #[test]
+    fn a_batchs_calls_are_summed_up_by_method_function_and_outcome() {
+        let call = |method: &'static str, outcome, micros| CallRecord {
+            method: Some(method.into()),
+            function: Some(method),
+            outcome,
+            duration: Duration::from_micros(micros),
+        };
+        let calls = [
+            call("double", Ok(()), 300),
+            call("triple", Ok(()), 200),
+            call("double", Err(-32602), 300),
+            call("double", Ok(()), 500),
+            call("triple", Ok(()), 100),
+        ];
+        let record = RequestRecord {
+            time: UNIX_EPOCH,
+            request_id: "r",
+            trace_id: None,
+            status: 200,
+            batch: Some(5),
+            calls: &calls,
+        };
+        let parsed: Value = serde_json::from_str(&record.line()).unwrap();
+        let entry = |method, outcome, count, us| json!({"method": method, "function": method, "outcome": outcome, "count": count, "us": us});
+        assert_eq!(
+            parsed["calls"],
+            json!([
+                entry("double", json!("ok"), 2, 500),
+                entry("triple", json!("ok"), 2, 200),
+                entry("double", json!(-32602), 1, 300),
+            ])
         );
     }
 
@@ -266,6 +343,6 @@ mod tests {
     fn the_variable_is_true_or_false() {
         assert_eq!(is_on(None), Ok(true));
         assert_eq!(is_on(Some("false")), Ok(false));
-        assert!(is_on(Some("off")).unwrap_err().contains(VARIABLE));
+        assert!(is_on(Some("off")).unwrap_err().contains(SETTING));
     }
 }

@@ -10,7 +10,11 @@
 //! no preflight, so the preflight alone would not stop it. A page of the
 //! endpoint's own origin (its host and port those of the `Host` header,
 //! whatever the scheme, so that a TLS-terminating ingress works) may post.
-//! Every answer then carries `Vary: Origin`, since it depends on it.
+//!
+//! Every answer carries `Vary: Origin`, CORS on or off: the router reads
+//! this variable only for requests that CORS can concern (one with an
+//! `Origin`, or a method other than `POST`), so an answer to a plain `POST`
+//! is given without knowing whether CORS is on, and it may be on.
 
 use crate::jsonrpc::ErrorObject;
 use crate::reply::Reply;
@@ -70,12 +74,9 @@ impl Cors {
         }
     }
 
-    /// The CORS headers of an answer to a request from `origin`: with CORS
-    /// on, `Vary: Origin`, and the origin allowed if it is.
+    /// The CORS headers of an answer to a request from `origin`:
+    /// `Vary: Origin`, and the origin allowed if it is.
     pub fn headers(&self, origin: Option<&str>) -> Vec<Header> {
-        if !self.is_on() {
-            return Vec::new();
-        }
         let mut headers = vec![("vary", "origin".to_owned())];
         if let Some(allowed) = self.allowed(origin) {
             headers.push(("access-control-allow-origin", allowed));
@@ -184,10 +185,10 @@ mod tests {
     const APP: &str = "https://app.example.com";
 
     #[test]
-    fn off_by_default_adds_nothing_and_leaves_options_alone() {
+    fn off_by_default_allows_no_origin_and_leaves_options_alone() {
         let cors = Cors::parse(" ").unwrap();
         assert_eq!(cors, Cors::Off);
-        assert_eq!(cors.headers(Some(APP)), []);
+        assert_eq!(cors.headers(Some(APP)), [("vary", "origin".to_owned())]);
         assert_eq!(cors.options(Some(APP)), None);
         assert_eq!(cors.allowed_methods(), "POST");
     }

@@ -101,13 +101,13 @@ pub enum Grouping {
 }
 
 impl Grouping {
-    /// Reads the value of the `group_calls` variable (unset: the default).
-    pub fn from_variable(value: Option<&str>) -> Result<Self, String> {
+    /// Reads the value of the `group_calls` setting (unset: the default).
+    pub fn from_setting(value: Option<&str>) -> Result<Self, String> {
         match value.map(str::trim) {
             None | Some("true") => Ok(Grouping::PerFunction),
             Some("false") => Ok(Grouping::PerCall),
             Some(other) => Err(format!(
-                "variable group_calls: {other:?} is neither \"true\" nor \"false\""
+                "setting group_calls: {other:?} is neither \"true\" nor \"false\""
             )),
         }
     }

@@ -1,12 +1,12 @@
 //! The HTTP face of `/rpc`, before any JSON is read: which HTTP methods it
 //! answers, which browser origins may call it ([`crate::cors`]) and who may
-//! call what ([`crate::tokens`]); and the router's whole configuration, read
-//! from its [`crate::settings`].
+//! call what ([`crate::tokens`]); and the router's whole configuration: its
+//! [`crate::settings`] and its two variables.
 
 use crate::app::AppInfo;
 use crate::builtin::BuiltIn;
 use crate::call_log;
-use crate::cors::{self, Cors, Header};
+use crate::cors::{Cors, Header};
 use crate::dispatch::Grouping;
 use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
@@ -14,7 +14,7 @@ use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::service::Service;
 use crate::settings::Settings;
-use crate::tokens::{self, Tokens};
+use crate::tokens::Tokens;
 use rpc_registry::MethodRegistry;
 
 /// The router as configured for one request.
@@ -47,19 +47,21 @@ pub enum HttpMethod {
 }
 
 impl Endpoint {
-    /// The endpoint the `settings` text describes, for an app with these
-    /// functions. Every setting is checked, so that a bad value is named on
-    /// the first request rather than when a client first needs it, and a
-    /// bad `tokens` value never leaves the endpoint open.
+    /// The endpoint that the settings and the values of the `tokens` and
+    /// `cors_origins` variables describe, for an app with these functions.
+    /// Every value is checked, so that a bad one is named on the first
+    /// request rather than when a client first needs it, and a bad `tokens`
+    /// value never leaves the endpoint open.
     pub fn configure(
-        settings: &str,
+        settings: &Settings,
+        tokens: &str,
+        cors_origins: &str,
         registry: MethodRegistry,
         info: AppInfo,
     ) -> Result<Self, String> {
-        let settings = Settings::parse(settings)?;
-        let limits = Limits::from_variables(|name| settings.get(name))?;
-        let grouping = Grouping::from_variable(settings.get("group_calls"))?;
-        let tokens = match settings.get(tokens::VARIABLE).unwrap_or_default() {
+        let limits = Limits::from_settings(|name| settings.get(name))?;
+        let grouping = Grouping::from_setting(settings.get("group_calls"))?;
+        let tokens = match tokens {
             none if none.trim().is_empty() => Tokens::default(),
             text => {
                 let methods: Vec<&str> = registry
@@ -70,8 +72,8 @@ impl Endpoint {
                 Tokens::parse(text, &methods)?
             }
         };
-        let cors = Cors::parse(settings.get(cors::VARIABLE).unwrap_or_default())?;
-        let call_log = call_log::is_on(settings.get(call_log::VARIABLE))?;
+        let cors = Cors::parse(cors_origins)?;
+        let call_log = call_log::is_on(settings.get(call_log::SETTING))?;
         Ok(Endpoint {
             service: Service {
                 registry,
@@ -137,18 +139,23 @@ mod tests {
     use crate::tokens::Scope;
     use rpc_registry::Function;
 
-    fn endpoint(settings: &str) -> Result<Endpoint, String> {
+    fn endpoint(
+        settings: &[(&str, &str)],
+        tokens: &str,
+        cors_origins: &str,
+    ) -> Result<Endpoint, String> {
         let registry = MethodRegistry::new(["double", "triple"].map(Function::named)).unwrap();
         let info = AppInfo {
             title: "app".into(),
             version: "1".into(),
         };
-        Endpoint::configure(settings, registry, info)
+        let settings = Settings::of(settings);
+        Endpoint::configure(&settings, tokens, cors_origins, registry, info)
     }
 
     #[test]
     fn by_default_it_is_open_without_cors_and_logs() {
-        let mut endpoint = endpoint("").unwrap();
+        let mut endpoint = endpoint(&[], "", "").unwrap();
         assert!(endpoint.tokens.is_open() && !endpoint.cors.is_on() && endpoint.call_log);
         assert_eq!(endpoint.admit(&Head::default()), Ok(()));
         assert_eq!(endpoint.service.scope, Scope::All);
@@ -161,14 +168,17 @@ mod tests {
             let (reply, headers) = endpoint.admit(&head).unwrap_err();
             assert_eq!(
                 (reply, headers),
-                (Reply::method_not_allowed("POST"), vec![])
+                (
+                    Reply::method_not_allowed("POST"),
+                    vec![("vary", "origin".to_owned())]
+                )
             );
         }
     }
 
     #[test]
     fn a_token_opens_its_scope_and_nothing_else() {
-        let mut endpoint = endpoint("tokens=reader:double admin").unwrap();
+        let mut endpoint = endpoint(&[], "reader:double admin", "").unwrap();
         let head = |authorization: &'static [u8]| Head {
             authorization: vec![authorization],
             ..Head::default()
@@ -195,7 +205,7 @@ mod tests {
     #[test]
     fn cors_answers_preflights_before_any_token_and_marks_refusals() {
         let origin = Some("https://app.example");
-        let mut endpoint = endpoint("tokens=s3cret\ncors_origins=https://app.example").unwrap();
+        let mut endpoint = endpoint(&[], "s3cret", "https://app.example").unwrap();
         let preflight = Head {
             method: HttpMethod::Options,
             origin,
@@ -225,16 +235,16 @@ mod tests {
 
     #[test]
     fn every_bad_setting_is_named_and_nothing_opens() {
-        for (settings, named) in [
-            ("tokens=a:nothing", "tokens"),
-            ("tokens=bad!", "tokens"),
-            ("cors_origins=example.com", "cors_origins"),
-            ("call_log=yes", "call_log"),
-            ("max_batch_calls=0", "max_batch_calls"),
-            ("group_calls=maybe", "group_calls"),
+        for (settings, tokens, cors_origins, named) in [
+            (&[][..], "a:nothing", "", "tokens"),
+            (&[], "bad!", "", "tokens"),
+            (&[], "", "example.com", "cors_origins"),
+            (&[("call_log", "yes")], "", "", "call_log"),
+            (&[("max_batch_calls", "0")], "", "", "max_batch_calls"),
+            (&[("group_calls", "maybe")], "", "", "group_calls"),
         ] {
-            let error = endpoint(settings).err().unwrap();
-            assert!(error.contains(named), "{settings}: {error}");
+            let error = endpoint(settings, tokens, cors_origins).err().unwrap();
+            assert!(error.contains(named), "{settings:?}: {error}");
         }
     }
 }

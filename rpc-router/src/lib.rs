@@ -6,7 +6,7 @@
 //! [`call_log`] and the [`trace_context`] it passes on; its configuration
 //! (the [`app`] it was built for, whose function registry `build.rs` read
 //! from the app's `spin.toml` with `rpc-registry`; [`limits`] and the rest,
-//! handed over as [`settings`]); the [`health`] check; the [`reply`] it
+//! from its environment and variables: [`settings`]); the [`health`] check; the [`reply`] it
 //! gives over HTTP; and a thin Spin shell around it (`component`, wasm only)
 //! that reads the settings, moves bytes, writes the log line, and carries
 //! function calls over local service chaining.

@@ -46,17 +46,17 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// Reads the limits through `variable`, which gives a variable's value or
-    /// `None` when it is not set; unset variables keep their default.
-    pub fn from_variables<'a>(variable: impl Fn(&str) -> Option<&'a str>) -> Result<Self, String> {
+    /// Reads the limits through `setting`, which gives a setting's value or
+    /// `None` when it is not given; the others keep their default.
+    pub fn from_settings<'a>(setting: impl Fn(&str) -> Option<&'a str>) -> Result<Self, String> {
         let defaults = Limits::default();
         let number = |name: &str, default: u64| -> Result<u64, String> {
-            match variable(name) {
+            match setting(name) {
                 None => Ok(default),
                 Some(text) => match text.trim().parse::<u64>() {
                     Ok(value) if value > 0 => Ok(value),
                     _ => Err(format!(
-                        "variable {name}: {text:?} is not a positive whole number"
+                        "setting {name}: {text:?} is not a positive whole number"
                     )),
                 },
             }
@@ -86,16 +86,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unset_variables_keep_the_defaults() {
-        assert_eq!(Limits::from_variables(|_| None), Ok(Limits::default()));
+    fn unset_settings_keep_the_defaults() {
+        assert_eq!(Limits::from_settings(|_| None), Ok(Limits::default()));
     }
 
     #[test]
-    fn set_variables_override_and_bad_ones_are_named() {
-        let limits = Limits::from_variables(|name| (name == "call_timeout_ms").then_some("250"));
+    fn given_settings_override_and_bad_ones_are_named() {
+        let limits = Limits::from_settings(|name| (name == "call_timeout_ms").then_some("250"));
         assert_eq!(limits.unwrap().call_timeout, Duration::from_millis(250));
         for bad in ["", "-1", "0", "1.5", "lots"] {
-            let error = Limits::from_variables(|name| (name == "max_batch_calls").then_some(bad));
+            let error = Limits::from_settings(|name| (name == "max_batch_calls").then_some(bad));
             assert!(error.unwrap_err().contains("max_batch_calls"), "{bad:?}");
         }
     }

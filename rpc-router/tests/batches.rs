@@ -78,7 +78,7 @@ fn without_grouping_every_call_is_its_own_request() {
         sent.iter().all(|(_, body)| body.starts_with("{\"params\"")),
         "single form only"
     );
-    assert!(Grouping::from_variable(Some("maybe")).is_err());
+    assert!(Grouping::from_setting(Some("maybe")).is_err());
 }
 
 /// Three calls of `double` (the second holds 13) and one of `triple`.

@@ -426,9 +426,16 @@ fn token_word(rng: &mut Rng) -> String {
     String::from_utf8_lossy(&word).into_owned()
 }
 
-/// The router's settings text with a random `tokens` line (and other lines,
-/// good or bad), the tokens it lists as written, and the endpoint it gives.
-fn settings_text(rng: &mut Rng) -> (String, Vec<String>) {
+/// A random configuration of the router: a `tokens` value, a `cors_origins`
+/// value and settings, good or bad; and the tokens it lists as written.
+struct Configuration {
+    tokens: String,
+    cors_origins: &'static str,
+    settings: Vec<(&'static str, &'static str)>,
+    listed: Vec<String>,
+}
+
+fn configuration(rng: &mut Rng) -> Configuration {
     let methods = ["double", "triple", "echo", "rpc.discover", "nope", "*", ""];
     let mut tokens = Vec::new();
     let entries: Vec<String> = (0..rng.below(4))
@@ -454,38 +461,56 @@ fn settings_text(rng: &mut Rng) -> (String, Vec<String>) {
             }
         })
         .collect();
-    let mut lines = vec![format!("tokens={}", entries.join(" "))];
-    let others = [
-        "cors_origins=*",
-        "cors_origins=https://a.example http://localhost:8080",
-        "cors_origins=a.example",
-        "call_log=false",
-        "call_log=maybe",
-        "max_batch_calls=3",
-        "nonsense",
+    let origins = [
+        "",
+        "*",
+        "https://a.example http://localhost:8080",
+        "a.example",
     ];
-    for _ in 0..rng.below(3) {
-        lines.push(rng.pick(&others).to_owned());
+    let others = [
+        ("call_log", "false"),
+        ("call_log", "maybe"),
+        ("max_batch_calls", "3"),
+        ("nonsense", "1"),
+    ];
+    Configuration {
+        tokens: entries.join(" "),
+        cors_origins: rng.pick(&origins),
+        settings: (0..rng.below(3))
+            .map(|_| others[rng.below(others.len())])
+            .collect(),
+        listed: tokens,
     }
-    (lines.join("\n"), tokens)
 }
 
 #[test]
 fn authorization_headers_and_settings_keep_their_properties() {
     use rpc_router::endpoint::{Endpoint, Head};
+    use rpc_router::settings::Settings;
     use rpc_router::tokens::Scope;
 
     let inputs = fuzz_inputs(3_000);
     let mut rng = Rng(0xa17 | 1);
     let (mut configured_tokens, mut granted, mut refused) = (0, 0, 0);
     for i in 0..inputs {
-        let (text, listed) = settings_text(&mut rng);
+        let given = configuration(&mut rng);
+        let listed = &given.listed;
         let outcome = std::panic::catch_unwind(|| {
             let service = in_process::service();
-            Endpoint::configure(&text, service.registry, service.info)
+            let settings = Settings::of(&given.settings);
+            Endpoint::configure(
+                &settings,
+                &given.tokens,
+                given.cors_origins,
+                service.registry,
+                service.info,
+            )
         });
         let Ok(configured) = outcome else {
-            panic!("input #{i}: configuring panicked on {text:?}");
+            panic!(
+                "input #{i}: configuring panicked on {:?}, {:?}, {:?}",
+                given.tokens, given.cors_origins, given.settings
+            );
         };
         let mut endpoint = match configured {
             Ok(endpoint) => endpoint,
@@ -519,7 +544,10 @@ fn authorization_headers_and_settings_keep_their_properties() {
             let admitted =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| endpoint.admit(&head)));
             let Ok(admitted) = admitted else {
-                panic!("input #{i}: admitting panicked on {header:?} with {text:?}");
+                panic!(
+                    "input #{i}: admitting panicked on {header:?} with {:?}",
+                    given.tokens
+                );
             };
             match admitted {
                 Ok(()) if endpoint.tokens.is_open() => {
@@ -533,7 +561,8 @@ fn authorization_headers_and_settings_keep_their_properties() {
                         !repeated
                             && scheme.trim().eq_ignore_ascii_case("bearer")
                             && listed.contains(&token),
-                        "input #{i}: {header:?} was let in by {text:?}"
+                        "input #{i}: {header:?} was let in by {:?}",
+                        given.tokens
                     )
                 }
                 Err((reply, _)) => {

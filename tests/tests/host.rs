@@ -1,6 +1,7 @@
 //! The project's host, checked against the Spin behaviours the app relies
 //! on: allowed outbound hosts for chained calls, private endpoints, route
-//! precedence, and variables overridden from the environment. Each case
+//! precedence, variables overridden from the environment, and a component's
+//! environment. Each case
 //! serves the app's real components under a manifest written for it.
 
 use harness::hosted::HostedApp;
@@ -14,6 +15,10 @@ fn manifest(router_route: &str, router_allowed_hosts: &str, double_route: &str) 
 spin_manifest_version = 2
 [application]
 name = "host-test"
+
+[variables]
+tokens = {{ default = "", secret = true }}
+cors_origins = {{ default = "" }}
 
 [[trigger.http]]
 route = "{router_route}"
@@ -29,7 +34,8 @@ component = "triple"
 source = "{{release}}/rpc_router.wasm"
 allowed_outbound_hosts = {router_allowed_hosts}
 [component.rpc-router.variables]
-settings = ""
+tokens = "{{{{ tokens }}}}"
+cors_origins = "{{{{ cors_origins }}}}"
 [component.double]
 source = "{{release}}/double.wasm"
 [component.triple]
@@ -106,31 +112,28 @@ fn private_components_have_no_route_and_exact_routes_beat_wildcards() {
 #[test]
 fn variables_are_overridden_from_the_environment() {
     let allowed = r#"["http://*.spin.internal"]"#;
-    let with_variable = |text: String| {
-        text.replacen(
-            "[[trigger.http]]",
-            "[variables]\nmax_batch_calls = { default = \"100\" }\n[[trigger.http]]",
-            1,
-        )
-        .replace(
-            "settings = \"\"",
-            "settings = \"max_batch_calls={{ max_batch_calls }}\"",
-        )
-    };
+    let app = manifest("/rpc/...", allowed, PRIVATE);
+    let open = HostedApp::serve(&app, &[]);
+    assert_eq!(open.rpc("double", 1)["result"], json!(2));
+    let guarded = HostedApp::serve(&app, &[("SPIN_VARIABLE_TOKENS", "s3cret")]);
+    let call = json!({"jsonrpc": "2.0", "method": "double", "params": [1], "id": 1});
+    let (status, refused) = guarded.call("/rpc", &call);
+    assert_eq!(status, 401, "{refused}");
+    assert!(refused.contains("-32005"), "{refused}");
+}
+
+#[test]
+fn a_components_environment_reaches_it() {
+    let allowed = r#"["http://*.spin.internal"]"#;
     let batch = json!([
         {"jsonrpc": "2.0", "method": "double", "params": [1], "id": 1},
         {"jsonrpc": "2.0", "method": "triple", "params": [1], "id": 2}
     ]);
-    let default = HostedApp::serve(&with_variable(manifest("/rpc/...", allowed, PRIVATE)), &[]);
-    assert_eq!(
-        default.call("/rpc", &batch).1,
-        r#"[{"jsonrpc":"2.0","result":2,"id":1},{"jsonrpc":"2.0","result":3,"id":2}]"#
+    let limited = manifest("/rpc/...", allowed, PRIVATE).replace(
+        "[component.rpc-router.variables]",
+        "environment = { max_batch_calls = \"1\" }\n[component.rpc-router.variables]",
     );
-    let overridden = HostedApp::serve(
-        &with_variable(manifest("/rpc/...", allowed, PRIVATE)),
-        &[("SPIN_VARIABLE_MAX_BATCH_CALLS", "1")],
-    );
-    let (_, refused) = overridden.call("/rpc", &batch);
+    let (_, refused) = HostedApp::serve(&limited, &[]).call("/rpc", &batch);
     assert!(refused.contains("max_batch_calls"), "{refused}");
 }
 

@@ -128,36 +128,49 @@ fn a_bad_registry_entry_fails_the_routers_build_and_names_itself() {
 }
 
 #[test]
-fn the_router_gets_its_settings_from_the_app_variables_of_their_names() {
-    // A setting missing from the template would be silently left at its
-    // default: a `tokens` set by the user would leave the endpoint open.
-    // Each setting of the template is one app variable, and each app
-    // variable costs every chained request a lookup on Spin, so a setting
-    // whose default suits every deployment (max_parallel_requests) need not
-    // be one.
-    let manifest = shipped();
-    let router = &manifest.components["rpc-router"];
-    let template = &router.variables[rpc_router::settings::VARIABLE];
-    let mut carried = Vec::new();
-    for line in template.lines().filter(|line| !line.trim().is_empty()) {
-        let (name, value) = line.split_once('=').expect("a name=value line");
-        assert!(
-            rpc_router::settings::NAMES.contains(&name),
-            "{name} is a setting of the router"
-        );
+fn the_router_reads_exactly_its_two_variables_and_settings_it_knows() {
+    // Every application variable costs each chained request a lookup on
+    // Spin, so the app declares only what a deployment must set: `tokens`
+    // (a secret) and `cors_origins`, each read by the router under its own
+    // name. A router variable missing here would fail every request (it
+    // fails closed); one more would be a lookup nobody needs.
+    for path in [
+        shipped_path(),
+        harness::python_manifest_path(),
+        harness::faults_manifest_path(),
+    ] {
+        let manifest = Manifest::load(&path).expect("the manifest loads");
+        let router = &manifest.components["rpc-router"];
+        let names: Vec<&str> = router.variables.keys().map(String::as_str).collect();
+        let mut expected = [
+            rpc_router::settings::TOKENS,
+            rpc_router::settings::CORS_ORIGINS,
+        ];
+        expected.sort();
+        assert_eq!(names, expected, "{}", path.display());
+        for (name, template) in &router.variables {
+            assert_eq!(
+                template,
+                &format!("{{{{ {name} }}}}"),
+                "{name} from its variable"
+            );
+        }
+        let declared: Vec<&str> = manifest.variables.keys().map(String::as_str).collect();
         assert_eq!(
-            value,
-            format!("{{{{ {name} }}}}"),
-            "{name} from its variable"
+            declared,
+            expected,
+            "{}: the app's variables",
+            path.display()
         );
-        assert!(
-            manifest.variables.contains_key(name),
-            "{name} is a variable of the app"
-        );
-        carried.push(name);
+        assert!(manifest.variables["tokens"].secret, "tokens is a secret");
+        // A setting in the environment that the router does not know would be
+        // silently left at its default.
+        for name in router.environment.keys() {
+            assert!(
+                rpc_router::settings::NAMES.contains(&name.as_str()),
+                "{}: {name} is a setting of the router",
+                path.display()
+            );
+        }
     }
-    for name in ["tokens", "cors_origins", "call_log", "call_timeout_ms"] {
-        assert!(carried.contains(&name), "the template carries {name}");
-    }
-    assert!(manifest.variables["tokens"].secret, "tokens is a secret");
 }

@@ -1,5 +1,5 @@
-//! The Spin shell: reads the configuration (its one Spin variable; the
-//! functions are built in), lets the request in through the [`Endpoint`],
+//! The Spin shell: reads the configuration (its environment and its Spin
+//! variables; the functions are built in), lets the request in through the [`Endpoint`],
 //! reads the body within its size limit, answers through its service,
 //! writes the reply, then the request's line of the call log.
 
@@ -12,7 +12,7 @@ use crate::endpoint::{Endpoint, Head, HttpMethod};
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::reply::Reply;
-use crate::settings::{self, Unreadable};
+use crate::settings::{self, Settings, Unreadable, Value};
 use crate::trace_context::TraceContext;
 use crate::{app, health};
 use chain::ServiceChain;
@@ -25,18 +25,10 @@ use std::time::SystemTime;
 #[http_component]
 async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     if is_health_check(&request) {
-        let configured = configure().map(|_| ());
+        let configured = configure(CorsOrigins::Read).map(|_| ());
         let reply = health::reply(request.method() == Method::Get, &app::info(), configured);
         return send(reply, Vec::new(), response_out);
     }
-    let mut endpoint = match configure() {
-        Ok(endpoint) => endpoint,
-        Err(problem) => {
-            eprintln!("configuration error: {problem}");
-            let reply = Reply::refusal(500, ErrorObject::internal_error(problem));
-            return send(reply, Vec::new(), response_out);
-        }
-    };
     // Every header in one host call, rather than one call per header read.
     let headers = request.headers().entries();
     let values = |name: &str| -> Vec<&[u8]> {
@@ -61,6 +53,20 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         origin,
         host: single("host").or(authority.as_deref()),
         authorization: values("authorization"),
+    };
+    // A plain POST (no `Origin`: not a browser page) is answered alike
+    // whatever `cors_origins` holds, so it costs no read of it.
+    let cors = match (head.method, origin) {
+        (HttpMethod::Post, None) => CorsOrigins::Unread,
+        _ => CorsOrigins::Read,
+    };
+    let mut endpoint = match configure(cors) {
+        Ok(endpoint) => endpoint,
+        Err(problem) => {
+            eprintln!("configuration error: {problem}");
+            let reply = Reply::refusal(500, ErrorObject::internal_error(problem));
+            return send(reply, Vec::new(), response_out);
+        }
     };
     let call_log = endpoint.call_log;
     let time = call_log.then(SystemTime::now);
@@ -127,22 +133,45 @@ fn is_health_check(request: &IncomingRequest) -> bool {
     })
 }
 
-/// The endpoint as the app's manifest and variables describe it: the
-/// registry and the app's name as built in, everything else from the
-/// component's one Spin variable (one host call). A read that fails is an
+/// Whether a request reads the `cors_origins` variable.
+#[derive(Clone, Copy)]
+enum CorsOrigins {
+    Read,
+    /// Not read: CORS is taken as off, which a plain `POST` cannot tell apart.
+    Unread,
+}
+
+/// The endpoint as the app's manifest, environment and variables describe
+/// it: the registry and the app's name as built in, the settings from the
+/// component's environment (no host call once the instance has it), and the
+/// `tokens` and, if asked, `cors_origins` variables. A read that fails is an
 /// error, never an empty configuration: that would serve without tokens.
-fn configure() -> Result<Endpoint, String> {
-    use spin_sdk::variables::Error;
+fn configure(cors: CorsOrigins) -> Result<Endpoint, String> {
     let registry = app::registry().map_err(|error| error.to_string())?;
-    let text = spin_sdk::variables::get(settings::VARIABLE).map_err(|error| {
+    let settings = Settings::read(|name| match std::env::var(name) {
+        Ok(value) => Value::Text(value),
+        Err(std::env::VarError::NotPresent) => Value::Unset,
+        Err(std::env::VarError::NotUnicode(_)) => Value::NotText,
+    })?;
+    let tokens = variable(settings::TOKENS)?;
+    let cors_origins = match cors {
+        CorsOrigins::Read => variable(settings::CORS_ORIGINS)?,
+        CorsOrigins::Unread => String::new(),
+    };
+    Endpoint::configure(&settings, &tokens, &cors_origins, registry, app::info())
+}
+
+/// One of the router's Spin variables, or why it could not be read.
+fn variable(name: &str) -> Result<String, String> {
+    use spin_sdk::variables::Error;
+    spin_sdk::variables::get(name).map_err(|error| {
         let unreadable = match error {
             Error::Undefined(_) => Unreadable::Undefined,
             Error::Provider(_) => Unreadable::Provider,
             Error::InvalidName(_) | Error::Other(_) => Unreadable::Other,
         };
-        unreadable.message()
-    })?;
-    Endpoint::configure(&text, registry, app::info())
+        unreadable.message(name)
+    })
 }
 
 /// Reads the request body, stopping at the size limit instead of buffering

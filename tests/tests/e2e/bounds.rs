@@ -131,7 +131,7 @@ fn a_batch_that_spends_every_budget_leaves_others_served(servers: &Servers) -> R
     still_serving(server)
 }
 
-/// A `settings` variable the variables provider fails to read (an
+/// A `tokens` variable the variables provider fails to read (an
 /// environment value that is not UTF-8), or one the router does not have:
 /// every call is refused with HTTP 500 naming the variable, and `/health`
 /// answers 503, so that readiness takes the replica out of service.
@@ -154,7 +154,7 @@ fn refuses_everything(server: &Server) -> Result<(), Failed> {
         let reply = answer.json();
         expect_eq(error_code(&reply), Some(-32603), what)?;
         let message = error_message(&reply);
-        check(message.contains("variable settings"), || {
+        check(message.contains("variable tokens"), || {
             format!("{what}: {message}")
         })?;
         check(!message.contains("secret-token"), || {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 pub const CASES: &[(&str, Case)] = cases![
     hostile_input_then_normal_service,
-    limits_from_variables_are_enforced_and_named,
+    limits_from_settings_are_enforced_and_named,
     a_body_that_stalls_is_cut_at_its_deadline,
     a_long_method_name_is_quoted_by_its_start_and_length,
 ];
@@ -71,7 +71,7 @@ fn hostile_input_then_normal_service(servers: &Servers) -> Result<(), Failed> {
     still_serving(server)
 }
 
-fn limits_from_variables_are_enforced_and_named(servers: &Servers) -> Result<(), Failed> {
+fn limits_from_settings_are_enforced_and_named(servers: &Servers) -> Result<(), Failed> {
     let server = &servers.small_limits;
     let batch: Vec<Value> = (0..4)
         .map(|i| call("double", json!([i]), json!(i)))

@@ -44,7 +44,7 @@ pub struct Servers {
     pub runtime: Runtime,
     /// The app as shipped.
     pub default: Server,
-    /// The app with small limits, set through `SPIN_VARIABLE_*`.
+    /// The app with small limits, set with `spin up --env`.
     pub small_limits: Server,
     /// The test-only app with `faulty`, a function that misbehaves on purpose.
     pub faults: Server,
@@ -74,13 +74,10 @@ fn main() {
         let servers = Arc::new(Servers {
             runtime: runtime.clone(),
             default: Server::start(runtime, &manifest_path(), &[]),
-            small_limits: Server::start(
+            small_limits: Server::start_configured(
                 runtime,
                 &manifest_path(),
-                &[
-                    ("SPIN_VARIABLE_MAX_BATCH_CALLS", "3"),
-                    ("SPIN_VARIABLE_MAX_REQUEST_BYTES", "2000"),
-                ],
+                &[("max_batch_calls", "3"), ("max_request_bytes", "2000")],
             ),
             faults: Server::start(runtime, &faults_manifest_path(), &[]),
             python: Server::start(runtime, &python_manifest_path(), &[]),
@@ -97,15 +94,16 @@ fn main() {
                 &manifest_path(),
                 &[("SPIN_VARIABLE_TOKENS", "good-token bad!token")],
             ),
-            hogs: Server::start(
+            hogs: Server::start_configured(
                 runtime,
                 &faults_manifest_path(),
-                &[("SPIN_VARIABLE_CALL_TIMEOUT_MS", "5000")],
+                &[("call_timeout_ms", "5000")],
             ),
             // Spin's environment provider fails a value that is not UTF-8.
             unreadable: Server::start_with(
                 runtime,
                 &manifest_path(),
+                &[],
                 [(
                     OsStr::new("SPIN_VARIABLE_TOKENS"),
                     OsStr::from_bytes(b"secret-token-\xff"),

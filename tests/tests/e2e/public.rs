@@ -476,17 +476,16 @@ fn the_call_log_has_a_line_per_request_and_nothing_it_carried(
     let calls = line["calls"].as_array().cloned().unwrap_or_default();
     let brief: Vec<Value> = calls
         .iter()
-        .map(|c| json!([c["method"], c["function"], c["outcome"]]))
+        .map(|c| json!([c["method"], c["function"], c["outcome"], c["count"]]))
         .collect();
     expect_eq(
         brief,
         vec![
-            json!(["double", "double", "ok"]),
-            json!(["triple", null, -32006]),
-            json!(["double", "double", "ok"]),
-            json!([null, null, -32600]),
+            json!(["double", "double", "ok", 2]),
+            json!(["triple", null, -32006, 1]),
+            json!([null, null, -32600, 1]),
         ],
-        "per call: method, function, outcome",
+        "per method, function and outcome: how many calls",
     )?;
     for (index, call) in calls.iter().enumerate() {
         let micros = call["us"].as_u64();
