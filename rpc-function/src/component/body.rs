@@ -82,9 +82,14 @@ pub fn read(
     }
 }
 
-/// Answers with `status`, `headers` and `body`. The response goes to the
-/// host before its body is written, so that the body streams to the caller
-/// as it is written rather than filling a buffer no one reads yet.
+/// Answers with `status`, `headers` and `body`. A body of one chunk is
+/// written and finished before the response goes to the host, so that the
+/// host has the whole answer at once and sends its head and body in one
+/// write: sent apart, the body waits for the client's delayed ACK of the
+/// head (40 ms on Linux) on a connection that keeps Nagle's algorithm on, as
+/// Spin's do. The host holds a chunk written before anyone reads (wasmtime
+/// buffers one); a longer body goes after the response, so that it streams
+/// to the caller as it is written rather than filling a buffer no one reads.
 pub fn write(response_out: ResponseOutparam, status: u16, headers: &[(&str, &str)], body: &[u8]) {
     let headers: Vec<(String, Vec<u8>)> = headers
         .iter()
@@ -96,7 +101,19 @@ pub fn write(response_out: ResponseOutparam, status: u16, headers: &[(&str, &str
     let Ok(outgoing) = response.body() else {
         return;
     };
-    response_out.set(response);
+    if body.len() <= WRITE_CHUNK {
+        write_all(&outgoing, body);
+        let _ = OutgoingBody::finish(outgoing, None);
+        response_out.set(response);
+    } else {
+        response_out.set(response);
+        write_all(&outgoing, body);
+        let _ = OutgoingBody::finish(outgoing, None);
+    }
+}
+
+/// Writes `body` to `outgoing` in chunks the host takes at once.
+fn write_all(outgoing: &OutgoingBody, body: &[u8]) {
     if let Ok(stream) = outgoing.write() {
         for chunk in body.chunks(WRITE_CHUNK) {
             if stream.blocking_write_and_flush(chunk).is_err() {
@@ -105,5 +122,4 @@ pub fn write(response_out: ResponseOutparam, status: u16, headers: &[(&str, &str
         }
         // The stream is a child of the body: it goes before the body ends.
     }
-    let _ = OutgoingBody::finish(outgoing, None);
 }
