@@ -312,16 +312,22 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
         add(format!("app{on}: single calls"), &app, single, plan.all);
         add(format!("app{on}: batches of 100"), &app, batches, plan.all);
         // What the call log (on by default) and a token check cost.
-        let quiet = Rc::new(Server::start(
+        let quiet = Rc::new(Server::start_configured(
             runtime,
             &manifest_path(),
-            &[("SPIN_VARIABLE_CALL_LOG", "false")],
+            &[("call_log", "false")],
         ));
-        let [single, _] = app_workloads(&quiet);
+        let [single, batches] = app_workloads(&quiet);
         add(
             format!("app{on}, call log off: single calls"),
             &quiet,
             single,
+            plan.split,
+        );
+        add(
+            format!("app{on}, call log off: batches of 100"),
+            &quiet,
+            batches,
             plan.split,
         );
         let token = "bench-token-3f9a";
@@ -344,10 +350,10 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
             single,
             plan.split,
         );
-        let ungrouped = Rc::new(Server::start(
+        let ungrouped = Rc::new(Server::start_configured(
             runtime,
             &manifest_path(),
-            &[("SPIN_VARIABLE_GROUP_CALLS", "false")],
+            &[("group_calls", "false")],
         ));
         let batches = workload(
             &ungrouped,
@@ -377,6 +383,20 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
         let bare = Rc::new(Server::start(runtime, &bare_chain_manifest(), &[]));
         let raw = workload(&bare, "/double", json!(21), json!(42), 1);
         add(format!("bare chain{on}"), &bare, raw, plan.all);
+        // The same chain with the app's variables declared, read by nothing:
+        // what declaring them costs a chained request on the runtime.
+        let declared = Rc::new(Server::start(
+            runtime,
+            &bare_chain_with_variables_manifest(),
+            &[],
+        ));
+        let raw = workload(&declared, "/double", json!(21), json!(42), 1);
+        add(
+            format!("bare chain with the app's variables{on}"),
+            &declared,
+            raw,
+            plan.split,
+        );
         let direct = Rc::new(Server::start(runtime, &direct_manifest(), &[]));
         let raw = workload(&direct, "/bare-double", json!(21), json!(42), 1);
         add(format!("bare: one component{on}"), &direct, raw, plan.all);
@@ -460,7 +480,8 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
             ));
         }
         // What the call log and a token check cost, each against the app
-        // without it.
+        // without it; and what declaring the app's variables costs a chain,
+        // and the app against a chain that pays that too.
         for (what, with, without) in [
             (
                 "call_log_on_vs_off",
@@ -468,9 +489,24 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
                 format!("app{on}, call log off: single calls"),
             ),
             (
+                "call_log_on_vs_off_batch100",
+                format!("app{on}: batches of 100"),
+                format!("app{on}, call log off: batches of 100"),
+            ),
+            (
                 "token_vs_open",
                 format!("app{on}, with a token: single calls"),
                 format!("app{on}: single calls"),
+            ),
+            (
+                "bare_chain_with_variables_vs_without",
+                format!("bare chain with the app's variables{on}"),
+                format!("bare chain{on}"),
+            ),
+            (
+                "app_vs_bare_chain_with_variables",
+                format!("app{on}: single calls"),
+                format!("bare chain with the app's variables{on}"),
             ),
         ] {
             pairs.extend(pair(format!("{key}{what}_c8"), 8, &with, &without));
@@ -547,6 +583,36 @@ fn unbudgeted_manifest() -> PathBuf {
 /// The floor of a chain (see `bench/bare-chain/spin.toml`).
 fn bare_chain_manifest() -> PathBuf {
     repo_root().join("bench/bare-chain/spin.toml")
+}
+
+/// The floor of a chain with the shipped app's `[variables]` declared and
+/// read by nothing.
+fn bare_chain_with_variables_manifest() -> PathBuf {
+    let text = std::fs::read_to_string(bare_chain_manifest()).expect("the bare chain");
+    let mut manifest: toml::Table = toml::from_str(&text).expect("it parses");
+    let shipped = std::fs::read_to_string(manifest_path()).expect("spin.toml");
+    let shipped: toml::Table = toml::from_str(&shipped).expect("spin.toml parses");
+    manifest.insert("variables".into(), shipped["variables"].clone());
+    let dir = bare_chain_manifest()
+        .parent()
+        .expect("a parent")
+        .to_path_buf();
+    let components = manifest
+        .get_mut("component")
+        .and_then(toml::Value::as_table_mut)
+        .expect("components");
+    for (_, component) in components.iter_mut() {
+        let Some(component) = component.as_table_mut() else {
+            continue;
+        };
+        component.remove("build");
+        let source = dir.join(component["source"].as_str().expect("a source file"));
+        component["source"] = toml::Value::String(source.display().to_string());
+    }
+    let path = repo_root().join("target/bench/bare-chain-with-variables.spin.toml");
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("target/bench");
+    std::fs::write(&path, toml::to_string(&manifest).expect("TOML")).expect("writing it");
+    path
 }
 
 /// One component per public route, no router and no chain: the least any
