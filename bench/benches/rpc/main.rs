@@ -30,7 +30,7 @@ use serde_json::{json, Value};
 use spin_host::{manifest::Manifest, spin_build};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
 use std::time::Duration;
@@ -559,25 +559,12 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
 /// `X.budgeted.wasm` source (what `work-budget` wrote) replaced by the
 /// `X.wasm` it was made from.
 fn unbudgeted_manifest() -> PathBuf {
-    let text = std::fs::read_to_string(manifest_path()).expect("spin.toml");
-    let mut manifest: toml::Table = toml::from_str(&text).expect("spin.toml parses");
-    let components = manifest
-        .get_mut("component")
-        .and_then(toml::Value::as_table_mut)
-        .expect("components");
-    for (_, component) in components.iter_mut() {
-        let Some(component) = component.as_table_mut() else {
-            continue;
-        };
-        component.remove("build");
-        let source = component["source"].as_str().expect("a source file");
-        let source = repo_root().join(source.replace(".budgeted.wasm", ".wasm"));
-        component["source"] = toml::Value::String(source.display().to_string());
-    }
-    let path = repo_root().join("target/bench/unbudgeted.spin.toml");
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("target/bench");
-    std::fs::write(&path, toml::to_string(&manifest).expect("TOML")).expect("writing it");
-    path
+    variant(
+        &manifest_path(),
+        "unbudgeted",
+        |_| {},
+        |source| source.replace(".budgeted.wasm", ".wasm"),
+    )
 }
 
 /// The floor of a chain (see `bench/bare-chain/spin.toml`).
@@ -588,15 +575,33 @@ fn bare_chain_manifest() -> PathBuf {
 /// The floor of a chain with the shipped app's `[variables]` declared and
 /// read by nothing.
 fn bare_chain_with_variables_manifest() -> PathBuf {
-    let text = std::fs::read_to_string(bare_chain_manifest()).expect("the bare chain");
-    let mut manifest: toml::Table = toml::from_str(&text).expect("it parses");
     let shipped = std::fs::read_to_string(manifest_path()).expect("spin.toml");
     let shipped: toml::Table = toml::from_str(&shipped).expect("spin.toml parses");
-    manifest.insert("variables".into(), shipped["variables"].clone());
-    let dir = bare_chain_manifest()
-        .parent()
-        .expect("a parent")
-        .to_path_buf();
+    let declare = |manifest: &mut toml::Table| {
+        manifest.insert("variables".into(), shipped["variables"].clone());
+    };
+    variant(
+        &bare_chain_manifest(),
+        "bare-chain-with-variables",
+        declare,
+        str::to_owned,
+    )
+}
+
+/// A copy of the manifest at `original`, changed by `change`, written as
+/// `target/bench/<name>.spin.toml`: each component's source rewritten by
+/// `source` and made absolute, and no build commands (the benchmark builds
+/// the originals).
+fn variant(
+    original: &Path,
+    name: &str,
+    change: impl FnOnce(&mut toml::Table),
+    source: impl Fn(&str) -> String,
+) -> PathBuf {
+    let text = std::fs::read_to_string(original).expect("a manifest");
+    let mut manifest: toml::Table = toml::from_str(&text).expect("the manifest parses");
+    change(&mut manifest);
+    let dir = original.parent().expect("a parent");
     let components = manifest
         .get_mut("component")
         .and_then(toml::Value::as_table_mut)
@@ -606,10 +611,10 @@ fn bare_chain_with_variables_manifest() -> PathBuf {
             continue;
         };
         component.remove("build");
-        let source = dir.join(component["source"].as_str().expect("a source file"));
-        component["source"] = toml::Value::String(source.display().to_string());
+        let file = source(component["source"].as_str().expect("a source file"));
+        component["source"] = toml::Value::String(dir.join(file).display().to_string());
     }
-    let path = repo_root().join("target/bench/bare-chain-with-variables.spin.toml");
+    let path = repo_root().join(format!("target/bench/{name}.spin.toml"));
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("target/bench");
     std::fs::write(&path, toml::to_string(&manifest).expect("TOML")).expect("writing it");
     path
