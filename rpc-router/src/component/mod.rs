@@ -6,12 +6,13 @@
 mod answer_body;
 mod chain;
 
-use crate::call_log::{self, CallRecord, RequestRecord};
+use crate::call_log::{self, RequestRecord};
 use crate::cors::Header;
 use crate::endpoint::{Endpoint, Head, HttpMethod};
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::reply::Reply;
+use crate::service::CallRecord;
 use crate::settings::{self, Settings, Unreadable, Value};
 use crate::trace_context::TraceContext;
 use crate::{app, health};
@@ -29,38 +30,10 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         let reply = health::reply(request.method() == Method::Get, &app::info(), configured);
         return send(reply, Vec::new(), response_out);
     }
-    // Every header in one host call, rather than one call per header read.
-    let headers = request.headers().entries();
-    let values = |name: &str| -> Vec<&[u8]> {
-        headers
-            .iter()
-            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_slice())
-            .collect()
-    };
-    let single = |name: &str| match values(name).as_slice() {
-        [value] => std::str::from_utf8(value).ok(),
-        _ => None,
-    };
-    let origin = single("origin");
+    let headers = Headers::of(&request);
     let authority = request.authority();
-    let head = Head {
-        method: match request.method() {
-            Method::Post => HttpMethod::Post,
-            Method::Options => HttpMethod::Options,
-            _ => HttpMethod::Other,
-        },
-        origin,
-        host: single("host").or(authority.as_deref()),
-        authorization: values("authorization"),
-    };
-    // A plain POST (no `Origin`: not a browser page) is answered alike
-    // whatever `cors_origins` holds, so it costs no read of it.
-    let cors = match (head.method, origin) {
-        (HttpMethod::Post, None) => CorsOrigins::Unread,
-        _ => CorsOrigins::Read,
-    };
-    let mut endpoint = match configure(cors) {
+    let head = head(&request, &headers, authority.as_deref());
+    let mut endpoint = match configure(CorsOrigins::needed_by(&head)) {
         Ok(endpoint) => endpoint,
         Err(problem) => {
             eprintln!("configuration error: {problem}");
@@ -68,43 +41,24 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             return send(reply, Vec::new(), response_out);
         }
     };
-    let call_log = endpoint.call_log;
-    let time = call_log.then(SystemTime::now);
-    let request_id = match call_log {
-        true => call_log::client_request_id(&values("x-request-id"))
-            .unwrap_or_else(generated_request_id),
-        false => String::new(),
-    };
-    let trace = TraceContext::from_headers(&values("traceparent"), &values("tracestate"));
-    let declared_length = values("content-length")
-        .first()
-        .and_then(|value| std::str::from_utf8(value).ok()?.trim().parse::<u64>().ok());
-    let log = |status: u16, batch: Option<usize>, calls: &[CallRecord]| {
-        if let Some(time) = time {
-            let record = RequestRecord {
-                time,
-                request_id: &request_id,
-                trace_id: trace.trace_id(),
-                status,
-                batch,
-                calls,
-            };
-            let _ = std::io::stderr().write_all(record.line().as_bytes());
-        }
-    };
+    let trace = TraceContext::from_headers(
+        &headers.values("traceparent"),
+        &headers.values("tracestate"),
+    );
+    let log = LogLine::start(endpoint.call_log, &headers, &trace);
 
     // Each line is written before the reply: once the reply is out, the host
     // may drop the instance as soon as the client hangs up.
-    if let Err((reply, headers)) = endpoint.admit(&head) {
-        log(reply.status(), None, &[]);
-        return send(reply, headers, response_out);
+    if let Err((reply, extra)) = endpoint.admit(&head) {
+        log.write(reply.status(), None, &[]);
+        return send(reply, extra, response_out);
     }
-    let cors_headers = endpoint.cors.headers(origin);
+    let cors_headers = endpoint.cors.headers(head.origin);
     let service = &endpoint.service;
-    let body = match read_body(request, declared_length, &service.limits) {
+    let body = match read_body(request, headers.content_length(), &service.limits) {
         Ok(body) => body,
         Err(reply) => {
-            log(reply.status(), None, &[]);
+            log.write(reply.status(), None, &[]);
             return send(reply, cors_headers, response_out);
         }
     };
@@ -114,8 +68,90 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         &trace,
     );
     let answered = service.answer(&body, &chain).await;
-    log(answered.reply.status(), answered.batch, &answered.calls);
+    log.write(answered.reply.status(), answered.batch, &answered.calls);
     send(answered.reply, cors_headers, response_out);
+}
+
+/// A request's headers, read in one host call rather than one per header.
+struct Headers(Vec<(String, Vec<u8>)>);
+
+impl Headers {
+    fn of(request: &IncomingRequest) -> Self {
+        Headers(request.headers().entries())
+    }
+
+    /// Every value of the header `name`.
+    fn values(&self, name: &str) -> Vec<&[u8]> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_slice())
+            .collect()
+    }
+
+    /// The header's one value, if it has exactly one and it is text.
+    fn single(&self, name: &str) -> Option<&str> {
+        match self.values(name).as_slice() {
+            [value] => std::str::from_utf8(value).ok(),
+            _ => None,
+        }
+    }
+
+    /// The body's length as the client declared it.
+    fn content_length(&self) -> Option<u64> {
+        let value = *self.values("content-length").first()?;
+        std::str::from_utf8(value).ok()?.trim().parse().ok()
+    }
+}
+
+/// What the endpoint looks at before the body.
+fn head<'a>(
+    request: &IncomingRequest,
+    headers: &'a Headers,
+    authority: Option<&'a str>,
+) -> Head<'a> {
+    Head {
+        method: match request.method() {
+            Method::Post => HttpMethod::Post,
+            Method::Options => HttpMethod::Options,
+            _ => HttpMethod::Other,
+        },
+        origin: headers.single("origin"),
+        host: headers.single("host").or(authority),
+        authorization: headers.values("authorization"),
+    }
+}
+
+/// A request's line of the call log, as far as it is known before the
+/// request is answered; nothing when the log is off.
+struct LogLine<'a> {
+    started: Option<(SystemTime, String)>,
+    trace: &'a TraceContext,
+}
+
+impl<'a> LogLine<'a> {
+    fn start(on: bool, headers: &Headers, trace: &'a TraceContext) -> Self {
+        let started = on.then(|| {
+            let request_id = call_log::client_request_id(&headers.values("x-request-id"))
+                .unwrap_or_else(generated_request_id);
+            (SystemTime::now(), request_id)
+        });
+        LogLine { started, trace }
+    }
+
+    fn write(&self, status: u16, batch: Option<usize>, calls: &[CallRecord]) {
+        if let Some((time, request_id)) = &self.started {
+            let record = RequestRecord {
+                time: *time,
+                request_id,
+                trace_id: self.trace.trace_id(),
+                status,
+                batch,
+                calls,
+            };
+            let _ = std::io::stderr().write_all(record.line().as_bytes());
+        }
+    }
 }
 
 /// A request id for a request that brought none: 128 random bits, in hex.
@@ -139,6 +175,17 @@ enum CorsOrigins {
     Read,
     /// Not read: CORS is taken as off, which a plain `POST` cannot tell apart.
     Unread,
+}
+
+impl CorsOrigins {
+    /// A plain POST (no `Origin`: not a browser page) is answered alike
+    /// whatever `cors_origins` holds, so it costs no read of it.
+    fn needed_by(head: &Head) -> Self {
+        match (head.method, head.origin) {
+            (HttpMethod::Post, None) => CorsOrigins::Unread,
+            _ => CorsOrigins::Read,
+        }
+    }
 }
 
 /// The endpoint as the app's manifest, environment and variables describe
