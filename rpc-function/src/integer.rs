@@ -1,5 +1,5 @@
 //! `Integer`: a 64-bit signed integer param, as a JSON integer or as a
-//! decimal string (the 2019 seed passed `"10"`).
+//! decimal string (`"10"`, as some clients send integers).
 //!
 //! It is read from the token's own text, so `1.0`, `1e3` and `2^63` are told
 //! apart from integers exactly instead of going through a float; anything

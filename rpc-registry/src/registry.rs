@@ -33,8 +33,8 @@ pub struct MethodRegistry {
     functions: Vec<Function>,
 }
 
-/// The router's own methods, which no function may take: the 2019 seed's
-/// envelope around one call.
+/// The router's own methods, which no function may take: one call of a
+/// function wrapped in an envelope.
 pub const ECHO: &str = "echo";
 /// The router's own methods: OpenRPC service discovery.
 pub const DISCOVER: &str = "rpc.discover";

@@ -15,6 +15,7 @@
 //! turns it off. The health check is not logged.
 
 use crate::jsonrpc::error::long_method;
+use crate::service::CallRecord;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -31,22 +32,6 @@ pub fn is_on(value: Option<&str>) -> Result<bool, String> {
             "setting {SETTING}: {other:?} is neither \"true\" nor \"false\""
         )),
     }
-}
-
-/// One call of a request: a request object of the message, notifications
-/// and invalid ones included, in the order of the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallRecord<'a> {
-    /// `null` for an entry that is not a request object with a method; a
-    /// long one as errors quote it (its start and its length).
-    pub method: Option<Cow<'a, str>>,
-    /// The component that answered it, `null` if none was called.
-    pub function: Option<&'a str>,
-    /// `"ok"`, or the error code answered (or that would have been, for a
-    /// notification).
-    pub outcome: Result<(), i64>,
-    /// How long its function request took, in microseconds (0 if none).
-    pub duration: Duration,
 }
 
 /// One request: a line of the log.

@@ -136,7 +136,7 @@ impl Endpoint {
 mod tests {
     use super::*;
     use crate::cors::header;
-    use crate::tokens::Scope;
+    use crate::methods::Scope;
     use rpc_registry::Function;
 
     fn endpoint(

@@ -1,15 +1,20 @@
-//! `rpc-router`: the app's only public component.
+//! `rpc-router`: the app's only public component, in three layers, each
+//! importing only from those before it:
 //!
-//! A pure JSON-RPC core ([`jsonrpc`], [`methods`], [`dispatch`],
-//! [`builtin`], [`service`]) that builds and is unit-tested natively; its
-//! HTTP face ([`endpoint`]: [`tokens`] with method scopes, [`cors`]), the
-//! [`call_log`] and the [`trace_context`] it passes on; its configuration
-//! (the [`app`] it was built for, whose function registry `build.rs` read
-//! from the app's `spin.toml` with `rpc-registry`; [`limits`] and the rest,
-//! from its environment and variables: [`settings`]); the [`health`] check; the [`reply`] it
-//! gives over HTTP; and a thin Spin shell around it (`component`, wasm only)
-//! that reads the settings, moves bytes, writes the log line, and carries
-//! function calls over local service chaining.
+//! - **The JSON-RPC core**, pure and unit-tested natively: the wire types
+//!   ([`jsonrpc`]), what answers a method and what a request may call
+//!   ([`methods`]), the router's own methods ([`builtin`]), the sending of
+//!   function calls ([`dispatch`]), the whole of a request body's answer with
+//!   a record of each call ([`service`]), the HTTP [`reply`], the [`limits`],
+//!   and the [`app`] it was built for (its registry, compiled in by
+//!   `build.rs` from the app's `spin.toml` with `rpc-registry`).
+//! - **The HTTP face**, also pure: [`endpoint`] (which lets a request in,
+//!   with [`tokens`] and [`cors`]), the [`call_log`], the [`trace_context`]
+//!   passed on, the [`settings`] and variables that configure it, and the
+//!   [`health`] check.
+//! - **The Spin shell** (`component`, wasm only): reads the configuration,
+//!   moves bytes, writes the log line, and carries function calls over local
+//!   service chaining.
 
 pub mod app;
 pub mod builtin;

@@ -1,6 +1,7 @@
 //! From a request's method and params to the function call that answers
 //! it: a registered function is called with the request's params as sent.
-//! (The router's own methods are in [`crate::builtin`].)
+//! (The router's own methods are in [`crate::builtin`].) And which methods a
+//! request may call at all: its [`Scope`], which the endpoint's tokens give.
 
 use crate::jsonrpc::ErrorObject;
 use rpc_registry::MethodRegistry;
@@ -33,4 +34,25 @@ pub fn resolve<'a>(
         params: params.map(Cow::Borrowed),
         wrap_result: None,
     })
+}
+
+/// The methods a request may call.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Every method: an open endpoint, or a token with no method list.
+    #[default]
+    All,
+    /// Only these methods (`rpc.discover` is open to every valid token).
+    Methods(Vec<String>),
+}
+
+impl Scope {
+    pub fn allows(&self, method: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Methods(methods) => {
+                method == rpc_registry::DISCOVER || methods.iter().any(|m| m == method)
+            }
+        }
+    }
 }

@@ -5,15 +5,14 @@
 
 use crate::app::AppInfo;
 use crate::builtin::{discover, echo, BuiltIn};
-use crate::call_log::CallRecord;
 use crate::dispatch::{run_all, Grouping, Transport};
 use crate::jsonrpc::request::InvalidRequest;
 use crate::jsonrpc::response::Outcome;
 use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
 use crate::limits::Limits;
+use crate::methods::Scope;
 use crate::methods::{resolve, FunctionCall};
 use crate::reply::Reply;
-use crate::tokens::Scope;
 use rpc_registry::MethodRegistry;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -40,6 +39,22 @@ pub struct Service {
     pub info: AppInfo,
     /// The methods this request may call (its token's; all when open).
     pub scope: Scope,
+}
+
+/// One call of a request: a request object of the message, notifications
+/// and invalid ones included, in the order of the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRecord<'a> {
+    /// `null` for an entry that is not a request object with a method; a
+    /// long one as errors quote it (its start and its length).
+    pub method: Option<Cow<'a, str>>,
+    /// The component that answered it, `null` if none was called.
+    pub function: Option<&'a str>,
+    /// `"ok"`, or the error code answered (or that would have been, for a
+    /// notification).
+    pub outcome: Result<(), i64>,
+    /// How long its function request took, in microseconds (0 if none).
+    pub duration: Duration,
 }
 
 /// What answered a request body: the reply, and what the call log says of it.

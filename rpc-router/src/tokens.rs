@@ -15,31 +15,11 @@
 //! digest or any part of the variable into an error: errors name the entry
 //! by its position.
 
+use crate::methods::Scope;
 use sha2::{Digest, Sha256};
 
 /// The variable, as errors name it.
 pub const VARIABLE: &str = "tokens";
-
-/// The methods a request may call.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Scope {
-    /// Every method: an open endpoint, or a token with no method list.
-    #[default]
-    All,
-    /// Only these methods (`rpc.discover` is open to every valid token).
-    Methods(Vec<String>),
-}
-
-impl Scope {
-    pub fn allows(&self, method: &str) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Methods(methods) => {
-                method == rpc_registry::DISCOVER || methods.iter().any(|m| m == method)
-            }
-        }
-    }
-}
 
 /// The accepted tokens; none: the endpoint is open.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! A bounded, grammar-aware fuzzer for the router's core with the real
 //! functions in-process. Inputs come from a JSON-RPC grammar (ids, methods,
-//! params, batches, notifications, the seed's envelope, hostile values); half
+//! params, batches, notifications, `echo` envelopes, hostile values); half
 //! are then mutated at the byte level. The properties checked for each:
 //!
 //! - the core never panics;
@@ -486,8 +486,8 @@ fn configuration(rng: &mut Rng) -> Configuration {
 #[test]
 fn authorization_headers_and_settings_keep_their_properties() {
     use rpc_router::endpoint::{Endpoint, Head};
+    use rpc_router::methods::Scope;
     use rpc_router::settings::Settings;
-    use rpc_router::tokens::Scope;
 
     let inputs = fuzz_inputs(3_000);
     let mut rng = Rng(0xa17 | 1);

@@ -11,7 +11,7 @@ use super::BuiltIn;
 use crate::app::AppInfo;
 use crate::dispatch::{transport_error, Transport};
 use crate::jsonrpc::ErrorObject;
-use crate::tokens::Scope;
+use crate::methods::Scope;
 use futures::stream::{self, StreamExt};
 use rpc_registry::{Function, MethodRegistry, DISCOVER};
 use serde_json::value::RawValue;

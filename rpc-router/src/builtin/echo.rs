@@ -1,10 +1,11 @@
-//! `echo`: the 2019 seed's envelope around one call.
+//! `echo`: one call of a function wrapped in an envelope, the shape the
+//! first clients of this service send (and the e2e suite still does).
 //! `{"Service Name": s, "Type": "Execution", "Execution": {"FunctionName": f,
 //! "Argument": a}}` calls `f` with `[a]` and answers `{"Result": f(a)}`.
 
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
-use crate::tokens::Scope;
+use crate::methods::Scope;
 use rpc_registry::{MethodRegistry, ECHO};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -72,7 +73,7 @@ pub fn resolve<'a>(
     })
 }
 
-/// `{"Result": r}`, the answer the seed's `echo` promises.
+/// `{"Result": r}`, the answer an `echo` client expects.
 fn wrap_result(result: &RawValue) -> Box<RawValue> {
     wrap(&format!("{{\"Result\":{}}}", result.get()))
 }
@@ -87,7 +88,7 @@ fn wrap(json: &str) -> Box<RawValue> {
 pub fn describe(functions: &[&str]) -> Value {
     json!({
         "name": ECHO,
-        "summary": "The 2019 seed's envelope: runs Execution.FunctionName on Execution.Argument and answers {\"Result\": f(a)}.",
+        "summary": "Calls the function named by Execution.FunctionName with Execution.Argument as its one param, and answers {\"Result\": its result}.",
         "paramStructure": "by-name",
         "params": [
             {"name": "Service Name", "required": true, "schema": {"type": "string"}},

@@ -1,5 +1,6 @@
-//! The methods the router answers itself, one module each: [`echo`] (the
-//! 2019 seed's envelope around one call) and [`discover`] (`rpc.discover`).
+//! The methods the router answers itself, one module each: [`echo`] (one
+//! call of a function wrapped in an envelope) and [`discover`]
+//! (`rpc.discover`).
 //! Their names are in `rpc-registry`, which keeps functions off them.
 
 pub mod discover;
