@@ -116,49 +116,8 @@ impl App {
         environment: Environment,
         usage: Usage,
     ) -> Result<Arc<App>> {
-        let mut config = Config::new();
-        // No epoch interruption and no fuel: like Spin 4.0, whose store
-        // deadline is "practically forever", this host never interrupts a
-        // guest, so one that loops holds its worker thread until it ends.
-        // Functions bound their own work (the work budget compiled into
-        // them), which is what protects the app on every runtime.
-        config.wasm_component_model(true);
-        match usage {
-            Usage::Server => {
-                // Instances come from pre-reserved slots: a fresh instance
-                // per request stays cheap.
-                let mut pool = PoolingAllocationConfig::default();
-                pool.total_component_instances(MAX_INSTANCES)
-                    .total_core_instances(MAX_INSTANCES * 8)
-                    .total_memories(MAX_INSTANCES * 2)
-                    .total_tables(MAX_INSTANCES * 8)
-                    .total_stacks(MAX_INSTANCES)
-                    .max_memory_size(MAX_MEMORY_BYTES)
-                    // Reset what a request typically touches with memset
-                    // rather than returning it to the kernel: fewer page
-                    // faults and TLB shootdowns for the slot's next instance.
-                    .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
-                    .table_keep_resident(KEEP_RESIDENT_BYTES)
-                    .async_stack_keep_resident(KEEP_RESIDENT_BYTES);
-                config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-                // Copy the (small) data segments into the resident slot
-                // instead of mapping them copy-on-write: no write faults.
-                config.memory_init_cow(false);
-            }
-            Usage::SingleCall => {
-                config.cache(Some(wasmtime::Cache::from_file(None)?));
-            }
-        }
-        let engine = Engine::new(&config)?;
-
-        let mut linker = Linker::<InstanceState>::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-        variables::fermyon::spin::variables::add_to_linker::<_, HasSelf<_>>(
-            &mut linker,
-            |state| state,
-        )?;
-
+        let engine = engine(usage)?;
+        let mut linker = linker(&engine)?;
         let variables = Variables::new(manifest, environment)?;
         let mut components = HashMap::new();
         for (id, component) in &manifest.components {
@@ -168,28 +127,9 @@ impl App {
                 eprintln!("component {id:?} has no trigger: nothing can reach it");
                 continue;
             }
-            let compiled = Component::from_file(&engine, &component.source)
-                .map_err(anyhow::Error::from)
-                .with_context(|| {
-                    format!("component {id:?}: loading {}", component.source.display())
-                })?;
-            platform::stub_unimplemented(&mut linker, &engine, &compiled)
-                .with_context(|| format!("component {id:?}: stubbing imports"))?;
-            let pre = linker
-                .instantiate_pre(&compiled)
-                .map_err(anyhow::Error::from)
-                .with_context(|| format!("component {id:?}: imports this host does not provide"))?;
-            let loaded = LoadedComponent {
-                pre: ProxyPre::new(pre)
-                    .map_err(anyhow::Error::from)
-                    .with_context(|| format!("component {id:?} is not a wasi:http handler"))?,
-                allowed_hosts: AllowedHosts::parse(&component.allowed_outbound_hosts)
-                    .with_context(|| format!("component {id:?}"))?,
-                environment: component.environment.clone().into_iter().collect(),
-            };
+            let loaded = LoadedComponent::load(&engine, &mut linker, id, component)?;
             components.insert(id.clone(), loaded);
         }
-
         Ok(Arc::new(App {
             name: manifest.application.name.clone(),
             engine,
@@ -225,47 +165,12 @@ impl App {
             .components
             .get(id)
             .ok_or_else(|| anyhow!("no component {id:?} in this app"))?;
-
-        let (mut parts, body) = request.into_parts();
-        let host = parts
-            .headers
-            .get(HOST)
-            .and_then(|host| host.to_str().ok())
-            .unwrap_or("localhost")
-            .to_owned();
-        let path = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
-        let full_url = format!("http://{host}{path}");
-        for (name, value) in route.headers(&full_url, client) {
-            parts.headers.insert(name, HeaderValue::from_str(&value)?);
-        }
-        if parts.uri.authority().is_none() {
-            parts.headers.insert(HOST, HeaderValue::from_str(&host)?);
-        }
-
-        let state = InstanceState {
-            wasi: WasiCtxBuilder::new()
-                .stdout(ComponentLog {
-                    component: id.to_owned(),
-                })
-                .stderr(ComponentLog {
-                    component: id.to_owned(),
-                })
-                .envs(&component.environment)
-                .build(),
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            outbound: Outbound::new(self.clone(), id, component.allowed_hosts.clone()),
-        };
-        let mut store = Store::new(&self.engine, state);
-
+        let request = with_spin_headers(request, route, client)?;
+        let mut store = Store::new(&self.engine, self.instance_state(id, component));
         let request = store
             .data_mut()
             .http()
-            .new_incoming_request(Scheme::Http, hyper::Request::from_parts(parts, body))?;
+            .new_incoming_request(Scheme::Http, request)?;
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let response_out = store.data_mut().http().new_response_outparam(sender)?;
         let pre = component.pre.clone();
@@ -276,27 +181,160 @@ impl App {
                 .call_handle(&mut store, request, response_out)
                 .await
         });
+        Ok(response_of(id, receiver, instance).await)
+    }
 
-        match receiver.await {
-            Ok(Ok(response)) => Ok(response.map(|body| {
-                InstanceBody {
-                    body,
-                    _instance: instance,
-                }
-                .boxed_unsync()
-            })),
-            Ok(Err(code)) => {
-                eprintln!("[{id}] answered with error {code:?}");
-                Ok(internal_server_error())
-            }
-            Err(_) => {
-                match instance.await {
-                    Err(trap) => eprintln!("[{id}] trapped: {trap:?}"),
-                    Ok(()) => eprintln!("[{id}] returned without answering"),
-                }
-                Ok(internal_server_error())
-            }
+    /// A fresh instance's state: its output, its environment, its outbound
+    /// requests.
+    fn instance_state(self: &Arc<Self>, id: &str, component: &LoadedComponent) -> InstanceState {
+        let log = || ComponentLog {
+            component: id.to_owned(),
+        };
+        InstanceState {
+            wasi: WasiCtxBuilder::new()
+                .stdout(log())
+                .stderr(log())
+                .envs(&component.environment)
+                .build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            outbound: Outbound::new(self.clone(), id, component.allowed_hosts.clone()),
         }
+    }
+}
+
+/// The request as Spin hands it to a component: the `spin-*` headers of its
+/// route added, and a `Host` header when the URI has no authority.
+fn with_spin_headers(
+    request: hyper::Request<Body>,
+    route: &RouteMatch,
+    client: SocketAddr,
+) -> Result<hyper::Request<Body>> {
+    let (mut parts, body) = request.into_parts();
+    let host = parts
+        .headers
+        .get(HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or("localhost")
+        .to_owned();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let full_url = format!("http://{host}{path}");
+    for (name, value) in route.headers(&full_url, client) {
+        parts.headers.insert(name, HeaderValue::from_str(&value)?);
+    }
+    if parts.uri.authority().is_none() {
+        parts.headers.insert(HOST, HeaderValue::from_str(&host)?);
+    }
+    Ok(hyper::Request::from_parts(parts, body))
+}
+
+/// The instance's response once it sets one (its body keeps the instance
+/// alive), or HTTP 500 if it traps or returns first, as on Spin.
+async fn response_of(
+    id: &str,
+    receiver: tokio::sync::oneshot::Receiver<Result<hyper::Response<Body>, ErrorCode>>,
+    instance: AbortOnDropJoinHandle<wasmtime::Result<()>>,
+) -> hyper::Response<Body> {
+    match receiver.await {
+        Ok(Ok(response)) => response.map(|body| {
+            InstanceBody {
+                body,
+                _instance: instance,
+            }
+            .boxed_unsync()
+        }),
+        Ok(Err(code)) => {
+            eprintln!("[{id}] answered with error {code:?}");
+            internal_server_error()
+        }
+        Err(_) => {
+            match instance.await {
+                Err(trap) => eprintln!("[{id}] trapped: {trap:?}"),
+                Ok(()) => eprintln!("[{id}] returned without answering"),
+            }
+            internal_server_error()
+        }
+    }
+}
+
+/// The engine, tuned for `usage`.
+fn engine(usage: Usage) -> Result<Engine> {
+    let mut config = Config::new();
+    // No epoch interruption and no fuel: like Spin 4.0, whose store
+    // deadline is "practically forever", this host never interrupts a
+    // guest, so one that loops holds its worker thread until it ends.
+    // Functions bound their own work (the work budget compiled into
+    // them), which is what protects the app on every runtime.
+    config.wasm_component_model(true);
+    match usage {
+        Usage::Server => {
+            // Instances come from pre-reserved slots: a fresh instance
+            // per request stays cheap.
+            let mut pool = PoolingAllocationConfig::default();
+            pool.total_component_instances(MAX_INSTANCES)
+                .total_core_instances(MAX_INSTANCES * 8)
+                .total_memories(MAX_INSTANCES * 2)
+                .total_tables(MAX_INSTANCES * 8)
+                .total_stacks(MAX_INSTANCES)
+                .max_memory_size(MAX_MEMORY_BYTES)
+                // Reset what a request typically touches with memset
+                // rather than returning it to the kernel: fewer page
+                // faults and TLB shootdowns for the slot's next instance.
+                .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
+                .table_keep_resident(KEEP_RESIDENT_BYTES)
+                .async_stack_keep_resident(KEEP_RESIDENT_BYTES);
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+            // Copy the (small) data segments into the resident slot
+            // instead of mapping them copy-on-write: no write faults.
+            config.memory_init_cow(false);
+        }
+        Usage::SingleCall => {
+            config.cache(Some(wasmtime::Cache::from_file(None)?));
+        }
+    }
+    Ok(Engine::new(&config)?)
+}
+
+/// What every component may import: WASI, wasi:http, Spin's variables.
+fn linker(engine: &Engine) -> Result<Linker<InstanceState>> {
+    let mut linker = Linker::<InstanceState>::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    variables::fermyon::spin::variables::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| {
+        state
+    })?;
+    Ok(linker)
+}
+
+impl LoadedComponent {
+    /// Compiles a component and pre-instantiates it, its imports checked.
+    fn load(
+        engine: &Engine,
+        linker: &mut Linker<InstanceState>,
+        id: &str,
+        component: &crate::manifest::Component,
+    ) -> Result<Self> {
+        let compiled = Component::from_file(engine, &component.source)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("component {id:?}: loading {}", component.source.display()))?;
+        platform::stub_unimplemented(linker, engine, &compiled)
+            .with_context(|| format!("component {id:?}: stubbing imports"))?;
+        let pre = linker
+            .instantiate_pre(&compiled)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("component {id:?}: imports this host does not provide"))?;
+        Ok(LoadedComponent {
+            pre: ProxyPre::new(pre)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("component {id:?} is not a wasi:http handler"))?,
+            allowed_hosts: AllowedHosts::parse(&component.allowed_outbound_hosts)
+                .with_context(|| format!("component {id:?}"))?,
+            environment: component.environment.clone().into_iter().collect(),
+        })
     }
 }
 
