@@ -131,17 +131,17 @@ where
     R: Serialize + JsonSchema,
 {
     let (example_params, example_result) = example;
-    let method = method_object(
+    let description = Description {
         name,
         summary,
         errors,
-        params::names::<P>(),
-        schema_of::<P>(),
-        schema_of::<R>(),
-        serde_json::to_value(example_params).unwrap_or_default(),
-        serde_json::to_value(example_result).unwrap_or_default(),
-    );
-    serde_json::to_vec(&method).unwrap_or_default()
+        param_names: params::names::<P>(),
+        params: schema_of::<P>(),
+        result: schema_of::<R>(),
+        example_params: serde_json::to_value(example_params).unwrap_or_default(),
+        example_result: serde_json::to_value(example_result).unwrap_or_default(),
+    };
+    serde_json::to_vec(&description.method_object()).unwrap_or_default()
 }
 
 /// An OpenRPC method object, as `rpc.discover` lists it.
@@ -186,77 +186,94 @@ struct ExampleValue<'a> {
     value: Value,
 }
 
-/// The method object from the types' schemas and the example's values: not
-/// generic, so written once in a component however many types it has.
-#[allow(clippy::too_many_arguments)]
-fn method_object<'a>(
+/// What a method object is made of: its name, summary and errors, its
+/// types' schemas and its example's values. Not generic, so turned into the
+/// object by code written once in a component however many types it has.
+struct Description<'a> {
     name: &'a str,
     summary: Option<&'a str>,
-    errors: &[(i64, &'a str)],
-    names: &[&'a str],
-    mut params: Value,
+    errors: &'a [(i64, &'a str)],
+    /// The params' names, in their order by position.
+    param_names: &'a [&'a str],
+    /// The params struct's schema.
+    params: Value,
+    /// The result's schema.
     result: Value,
-    mut example_params: Value,
+    example_params: Value,
     example_result: Value,
-) -> MethodObject<'a> {
-    let required: Vec<String> = match params.get_mut("required").map(Value::take) {
-        Some(Value::Array(required)) => required
-            .into_iter()
-            .filter_map(|name| name.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let mut properties = match params.get_mut("properties").map(Value::take) {
-        Some(Value::Object(properties)) => properties,
-        _ => Map::new(),
-    };
-    // The params struct's doc comment: its first paragraph is the summary.
-    let doc = params["description"].as_str().unwrap_or(name);
-    let (summary, description) = match (summary, doc.split_once("\n\n")) {
-        (Some(summary), _) => (summary, None),
-        (None, Some((summary, description))) => (summary, Some(description)),
-        (None, None) => (doc, None),
-    };
-    let (summary, description) = (summary.to_owned(), description.map(str::to_owned));
-    MethodObject {
-        name,
-        summary,
-        description,
-        param_structure: "either",
-        params: names
-            .iter()
-            .map(|name| ContentDescriptor {
-                name,
-                required: Some(required.iter().any(|r| r == name)),
-                schema: properties.remove(*name).unwrap_or_default(),
-            })
-            .collect(),
-        result: ContentDescriptor {
-            name: "result",
-            required: None,
-            schema: result,
-        },
-        errors: std::iter::once((INVALID_PARAMS, INVALID_PARAMS_MEANING))
-            .chain(errors.iter().copied())
-            .map(|(code, message)| ErrorDescription { code, message })
-            .collect(),
-        examples: [Example {
-            name: format!("{name} example"),
+}
+
+impl<'a> Description<'a> {
+    fn method_object(self) -> MethodObject<'a> {
+        let Description {
+            name,
+            summary,
+            errors,
+            param_names: names,
+            mut params,
+            result,
+            mut example_params,
+            example_result,
+        } = self;
+        let required: Vec<String> = match params.get_mut("required").map(Value::take) {
+            Some(Value::Array(required)) => required
+                .into_iter()
+                .filter_map(|name| name.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut properties = match params.get_mut("properties").map(Value::take) {
+            Some(Value::Object(properties)) => properties,
+            _ => Map::new(),
+        };
+        // The params struct's doc comment: its first paragraph is the summary.
+        let doc = params["description"].as_str().unwrap_or(name);
+        let (summary, description) = match (summary, doc.split_once("\n\n")) {
+            (Some(summary), _) => (summary, None),
+            (None, Some((summary, description))) => (summary, Some(description)),
+            (None, None) => (doc, None),
+        };
+        let (summary, description) = (summary.to_owned(), description.map(str::to_owned));
+        MethodObject {
+            name,
+            summary,
+            description,
+            param_structure: "either",
             params: names
                 .iter()
-                .map(|name| ExampleValue {
+                .map(|name| ContentDescriptor {
                     name,
-                    value: example_params
-                        .get_mut(*name)
-                        .map(Value::take)
-                        .unwrap_or_default(),
+                    required: Some(required.iter().any(|r| r == name)),
+                    schema: properties.remove(*name).unwrap_or_default(),
                 })
                 .collect(),
-            result: ExampleValue {
+            result: ContentDescriptor {
                 name: "result",
-                value: example_result,
+                required: None,
+                schema: result,
             },
-        }],
+            errors: std::iter::once((INVALID_PARAMS, INVALID_PARAMS_MEANING))
+                .chain(errors.iter().copied())
+                .map(|(code, message)| ErrorDescription { code, message })
+                .collect(),
+            examples: [Example {
+                name: format!("{name} example"),
+                params: names
+                    .iter()
+                    .map(|name| ExampleValue {
+                        name,
+                        value: example_params
+                            .get_mut(*name)
+                            .map(Value::take)
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                result: ExampleValue {
+                    name: "result",
+                    value: example_result,
+                },
+            }],
+        }
     }
 }
 
