@@ -2,7 +2,7 @@
 //! name, notifications, batches in order, ids byte-exact, argument errors,
 //! and method names that reach only registered functions. (The spec's own
 //! examples are unit-tested beside the router's `jsonrpc` types and its
-//! service, `rpc-router/tests/contract.rs`.)
+//! service, `rpc-router/tests/core/contract.rs`.)
 
 use crate::checks::*;
 use crate::{Case, Servers};

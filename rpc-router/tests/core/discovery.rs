@@ -2,10 +2,8 @@
 //! own description, the router's own methods, and method names that differ
 //! from their component ids.
 
-mod in_process;
-
+use crate::in_process::*;
 use futures::executor::block_on;
-use in_process::*;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::service::Service;
 use serde_json::{json, Value};

@@ -3,10 +3,8 @@
 //! one that timed out; never more than a few requests in flight at once;
 //! and a batch over its limit refused whole.
 
-mod in_process;
-
+use crate::in_process::*;
 use futures::executor::block_on;
-use in_process::*;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::dispatch::{Grouping, TransportError};
 use rpc_router::limits::Limits;

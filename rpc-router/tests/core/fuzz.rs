@@ -11,15 +11,13 @@
 //!   notifications gets n − k responses, and every id comes back as the
 //!   same JSON token.
 //!
-//! `cargo test -p rpc-router --test fuzz` runs the corpus and 20 000 inputs;
-//! `FUZZ_INPUTS=1000000 cargo test --release -p rpc-router --test fuzz`
+//! `cargo test -p rpc-router --test core fuzz` runs the corpus and 20 000 inputs;
+//! `FUZZ_INPUTS=1000000 cargo test --release -p rpc-router --test core fuzz`
 //! runs a million (`FUZZ_SEED` picks another sequence). A failing input is
 //! printed; keep it in `tests/fuzz-corpus/`, which is replayed on every run.
 
-mod in_process;
-
+use crate::in_process::{self, InProcess};
 use futures::executor::block_on;
-use in_process::InProcess;
 use rpc_router::limits::Limits;
 use rpc_router::reply::Reply;
 use rpc_router::service::Service;

@@ -2,8 +2,6 @@
 //! in-process: their real code behind the router's `Transport`, so the
 //! core's tests run natively, without a Wasm host.
 
-#![allow(dead_code)] // each test binary uses its own part of this module
-
 use futures::executor::block_on;
 use rpc_function::Callable;
 use rpc_registry::{Function, MethodRegistry};

@@ -6,10 +6,8 @@
 //! Cases are the JSON-RPC 2.0 specification's §7 examples, adapted to
 //! `double`/`triple`, and the rows of the project's protocol.
 
-mod in_process;
-
+use crate::in_process::*;
 use futures::executor::block_on;
-use in_process::*;
 use serde_json::{json, Value};
 
 #[test]
