@@ -282,15 +282,17 @@ struct ResponseShape<'a> {
     id: &'a RawValue,
 }
 
-/// Spec §5.1: a code, a message, and `data` if any (read only to check the shape).
+/// Spec §5.1: a code, a message, and `data` if any (read only to check the
+/// shape, so no field is used).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)]
 struct ErrorShape {
-    code: i64,
-    message: String,
-    #[serde(default)]
-    data: Option<serde::de::IgnoredAny>,
+    #[serde(rename = "code")]
+    _code: i64,
+    #[serde(rename = "message")]
+    _message: String,
+    #[serde(default, rename = "data")]
+    _data: Option<serde::de::IgnoredAny>,
 }
 
 /// Checks one answer; `expected` is the id token per response for generated input.
