@@ -80,42 +80,13 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    match args.first().map(String::as_str) {
-        Some("serve-jsonrpsee") => {
-            return runtime.block_on(baselines::serve_jsonrpsee(address_arg(&args)))
-        }
-        Some("serve-process-per-call") => {
-            return runtime.block_on(baselines::serve_process_per_call(
-                address_arg(&args),
-                harness::project_host_binary(),
-                release_dir(),
-            ))
-        }
-        _ => {}
+    if serve_a_baseline(&runtime, &args) {
+        return;
     }
-    let quick = args.iter().any(|arg| arg == "--quick");
+    let plan = Plan::of(args.iter().any(|arg| arg == "--quick"));
     // Measure the servers as deployed, not with error backtraces switched on.
     std::env::remove_var("RUST_BACKTRACE");
     std::env::remove_var("RUST_LIB_BACKTRACE");
-    let plan = if quick {
-        Plan {
-            quick,
-            duration: Duration::from_secs(2),
-            rounds: 3,
-            pair_duration: Duration::from_secs(2),
-            all: &[1, 8],
-            split: &[1, 8],
-        }
-    } else {
-        Plan {
-            quick,
-            duration: Duration::from_secs(6),
-            rounds: 5,
-            pair_duration: Duration::from_secs(3),
-            all: &[1, 8, 64],
-            split: &[1, 8],
-        }
-    };
 
     build_app();
     let bare_chain = Manifest::load(&bare_chain_manifest()).expect("the bare chain's manifest");
@@ -128,45 +99,10 @@ fn main() {
         app_workloads(&unbudgeted).map(|workload| (workload, unbudgeted.address));
     let pairs = pairs(&targets, &unbudgeted_workloads);
     let head_to_head = head_to_head::run(&runtime, &pairs, plan.rounds, plan.pair_duration);
-    let mut rows = Vec::new();
-    for target in &targets {
-        // Warm up: first instances, connection set-up, caches.
-        runtime.block_on(load::run(
-            target.server.address,
-            &target.workload,
-            8,
-            Duration::from_millis(500),
-        ));
-        for &concurrency in target.concurrencies {
-            let cpu_before = target.server.cpu_time();
-            // The peak of this run alone, from what the server holds now.
-            target.server.reset_peak_rss();
-            let measurement = runtime.block_on(load::run(
-                target.server.address,
-                &target.workload,
-                concurrency,
-                plan.duration,
-            ));
-            let cpu = target.server.cpu_time().saturating_sub(cpu_before);
-            let cpu_us_per_request = cpu.as_secs_f64() * 1e6 / measurement.requests.max(1) as f64;
-            eprintln!(
-                "{:<36} c={concurrency:<3} {:>9.0} calls/s  p50 {:.2} ms  server CPU {:.0} µs/request  errors {}",
-                target.name,
-                measurement.requests_per_second() * f64::from(target.workload.calls_per_request),
-                measurement.percentile_ms(50.0),
-                cpu_us_per_request,
-                measurement.errors
-            );
-            rows.push(Row {
-                target: target.name.clone(),
-                concurrency,
-                measurement,
-                calls_per_request: target.workload.calls_per_request,
-                cpu_us_per_request,
-                peak_rss_mib: target.server.peak_rss_mib(),
-            });
-        }
-    }
+    let rows: Vec<Row> = targets
+        .iter()
+        .flat_map(|target| measure(&runtime, target, &plan))
+        .collect();
     let report = report(&rows, &head_to_head, &plan);
     println!("{report}");
     let dir = repo_root().join("target/bench");
@@ -174,18 +110,106 @@ fn main() {
     std::fs::write(dir.join("latest.md"), &report).expect("writing target/bench/latest.md");
     let mut left_running = stop_servers(targets);
     left_running.extend(unbudgeted.stop().err());
+    if !clean(&rows, &head_to_head, &left_running) {
+        std::process::exit(1);
+    }
+}
+
+/// Serves one of the baselines if `args` asks for one (the benchmark runs
+/// itself as their server): whether it did.
+fn serve_a_baseline(runtime: &tokio::runtime::Runtime, args: &[String]) -> bool {
+    match args.first().map(String::as_str) {
+        Some("serve-jsonrpsee") => runtime.block_on(baselines::serve_jsonrpsee(address_arg(args))),
+        Some("serve-process-per-call") => runtime.block_on(baselines::serve_process_per_call(
+            address_arg(args),
+            harness::project_host_binary(),
+            release_dir(),
+        )),
+        _ => return false,
+    }
+    true
+}
+
+impl Plan {
+    fn of(quick: bool) -> Plan {
+        if quick {
+            Plan {
+                quick,
+                duration: Duration::from_secs(2),
+                rounds: 3,
+                pair_duration: Duration::from_secs(2),
+                all: &[1, 8],
+                split: &[1, 8],
+            }
+        } else {
+            Plan {
+                quick,
+                duration: Duration::from_secs(6),
+                rounds: 5,
+                pair_duration: Duration::from_secs(3),
+                all: &[1, 8, 64],
+                split: &[1, 8],
+            }
+        }
+    }
+}
+
+/// A target's rows: warmed up, then one run per concurrency of its plan,
+/// each with the server's CPU time and its peak memory during that run.
+fn measure(runtime: &tokio::runtime::Runtime, target: &Target, plan: &Plan) -> Vec<Row> {
+    let run = |concurrency, duration| {
+        runtime.block_on(load::run(
+            target.server.address,
+            &target.workload,
+            concurrency,
+            duration,
+        ))
+    };
+    // Warm up: first instances, connection set-up, caches.
+    run(8, Duration::from_millis(500));
+    let mut rows = Vec::new();
+    for &concurrency in target.concurrencies {
+        let cpu_before = target.server.cpu_time();
+        // The peak of this run alone, from what the server holds now.
+        target.server.reset_peak_rss();
+        let measurement = run(concurrency, plan.duration);
+        let cpu = target.server.cpu_time().saturating_sub(cpu_before);
+        let cpu_us_per_request = cpu.as_secs_f64() * 1e6 / measurement.requests.max(1) as f64;
+        eprintln!(
+            "{:<36} c={concurrency:<3} {:>9.0} calls/s  p50 {:.2} ms  server CPU {:.0} µs/request  errors {}",
+            target.name,
+            measurement.requests_per_second() * f64::from(target.workload.calls_per_request),
+            measurement.percentile_ms(50.0),
+            cpu_us_per_request,
+            measurement.errors
+        );
+        rows.push(Row {
+            target: target.name.clone(),
+            concurrency,
+            measurement,
+            calls_per_request: target.workload.calls_per_request,
+            cpu_us_per_request,
+            peak_rss_mib: target.server.peak_rss_mib(),
+        });
+    }
+    rows
+}
+
+/// Whether the run was clean: no request had an error and no server
+/// outlived it (a benchmark with either is a failed run, said here).
+fn clean(rows: &[Row], head_to_head: &[Outcome], left_running: &[String]) -> bool {
     let errors: u64 = rows.iter().map(|row| row.measurement.errors).sum::<u64>()
         + head_to_head
             .iter()
             .map(|outcome| outcome.errors)
             .sum::<u64>();
+    for row in rows.iter().filter(|row| row.measurement.errors > 0) {
+        eprintln!(
+            "{} c={}: {:?}",
+            row.target, row.concurrency, row.measurement.first_error
+        );
+    }
     if errors > 0 {
-        for row in rows.iter().filter(|row| row.measurement.errors > 0) {
-            eprintln!(
-                "{} c={}: {:?}",
-                row.target, row.concurrency, row.measurement.first_error
-            );
-        }
         eprintln!("FAILED: {errors} requests had errors; a benchmark with errors is a failed run");
     }
     if !left_running.is_empty() {
@@ -194,9 +218,7 @@ fn main() {
             left_running.join("\n")
         );
     }
-    if errors > 0 || !left_running.is_empty() {
-        std::process::exit(1);
-    }
+    errors == 0 && left_running.is_empty()
 }
 
 /// Stops every target's server (each once, its whole process group) and
@@ -291,130 +313,167 @@ fn workload_with(
     }
 }
 
-fn start_targets(plan: &Plan) -> Vec<Target> {
-    let mut targets = Vec::new();
-    let mut add = |name: String, server: &Rc<Server>, workload, concurrencies| {
-        targets.push(Target {
+/// The targets being started.
+#[derive(Default)]
+struct Targets(Vec<Target>);
+
+impl Targets {
+    fn add(
+        &mut self,
+        name: String,
+        server: &Rc<Server>,
+        workload: Workload,
+        concurrencies: &'static [usize],
+    ) {
+        self.0.push(Target {
             name,
             server: server.clone(),
             workload,
             concurrencies,
         });
-    };
+    }
+}
+
+/// Every target: the app and the floors on each runtime here (the
+/// project's host, and real Spin when there is one), then the baselines.
+fn start_targets(plan: &Plan) -> Vec<Target> {
     let mut runtimes = vec![(Runtime::ProjectHost, "")];
     match spin_host::spin_cli::find() {
         Some(spin) => runtimes.push((Runtime::Spin(spin), " on spin")),
         None => eprintln!("real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset)"),
     }
+    let mut targets = Vec::new();
     for (runtime, on) in &runtimes {
-        let app = Rc::new(Server::start(runtime, &manifest_path(), &[]));
-        let [single, batches] = app_workloads(&app);
-        add(format!("app{on}: single calls"), &app, single, plan.all);
-        add(format!("app{on}: batches of 100"), &app, batches, plan.all);
-        // What the call log (on by default) and a token check cost.
-        let quiet = Rc::new(Server::start_configured(
-            runtime,
-            &manifest_path(),
-            &[("call_log", "false")],
-        ));
-        let [single, batches] = app_workloads(&quiet);
-        add(
-            format!("app{on}, call log off: single calls"),
-            &quiet,
-            single,
-            plan.split,
-        );
-        add(
-            format!("app{on}, call log off: batches of 100"),
-            &quiet,
-            batches,
-            plan.split,
-        );
-        let token = "bench-token-3f9a";
-        let guarded = Rc::new(Server::start(
-            runtime,
-            &manifest_path(),
-            &[("SPIN_VARIABLE_TOKENS", &format!("{token}:double"))],
-        ));
-        let single = workload_with(
-            &guarded,
-            "/rpc",
-            vec![("authorization", format!("Bearer {token}"))],
-            single_call(),
-            json!({"jsonrpc": "2.0", "result": 42, "id": 1}),
-            1,
-        );
-        add(
-            format!("app{on}, with a token: single calls"),
-            &guarded,
-            single,
-            plan.split,
-        );
-        let ungrouped = Rc::new(Server::start_configured(
-            runtime,
-            &manifest_path(),
-            &[("group_calls", "false")],
-        ));
-        let batches = workload(
-            &ungrouped,
-            "/rpc",
-            batch_of_100(),
-            batch_of_100_answer(),
-            100,
-        );
-        add(
-            format!("app{on}: batches, ungrouped"),
-            &ungrouped,
-            batches,
-            plan.all,
-        );
-        // The router alone: a method it answers itself, with no call.
-        let unknown = json!({"jsonrpc": "2.0", "method": "nothing", "params": [21], "id": 1});
-        let refusal = json!({"jsonrpc": "2.0", "id": 1,
-            "error": {"code": -32601, "message": "Method not found: \"nothing\""}});
-        let alone = workload(&app, "/rpc", unknown, refusal, 1);
-        add(
-            format!("router alone{on}: unknown method"),
-            &app,
-            alone,
-            plan.split,
-        );
-
-        let bare = Rc::new(Server::start(runtime, &bare_chain_manifest(), &[]));
-        let raw = workload(&bare, "/double", json!(21), json!(42), 1);
-        add(format!("bare chain{on}"), &bare, raw, plan.all);
-        // The same chain with the app's variables declared, read by nothing:
-        // what declaring them costs a chained request on the runtime.
-        let declared = Rc::new(Server::start(
-            runtime,
-            &bare_chain_with_variables_manifest(),
-            &[],
-        ));
-        let raw = workload(&declared, "/double", json!(21), json!(42), 1);
-        add(
-            format!("bare chain with the app's variables{on}"),
-            &declared,
-            raw,
-            plan.split,
-        );
-        let direct = Rc::new(Server::start(runtime, &direct_manifest(), &[]));
-        let raw = workload(&direct, "/bare-double", json!(21), json!(42), 1);
-        add(format!("bare: one component{on}"), &direct, raw, plan.all);
-        let inner = workload(
-            &direct,
-            "/double",
-            json!({"params": [21]}),
-            json!({"result": 42}),
-            1,
-        );
-        add(
-            format!("function alone{on}: double"),
-            &direct,
-            inner,
-            plan.split,
-        );
+        targets.extend(app_targets(runtime, on, plan));
+        targets.extend(floor_targets(runtime, on, plan));
     }
+    targets.extend(baseline_targets(plan));
+    targets
+}
 
+/// The app on `runtime` (`on` names it): as shipped, with the call log off,
+/// with a token, with batches ungrouped, and the router alone.
+fn app_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
+    let mut targets = Targets::default();
+    let app = Rc::new(Server::start(runtime, &manifest_path(), &[]));
+    let [single, batches] = app_workloads(&app);
+    targets.add(format!("app{on}: single calls"), &app, single, plan.all);
+    targets.add(format!("app{on}: batches of 100"), &app, batches, plan.all);
+    // What the call log (on by default) and a token check cost.
+    let quiet = Rc::new(Server::start_configured(
+        runtime,
+        &manifest_path(),
+        &[("call_log", "false")],
+    ));
+    let [single, batches] = app_workloads(&quiet);
+    targets.add(
+        format!("app{on}, call log off: single calls"),
+        &quiet,
+        single,
+        plan.split,
+    );
+    targets.add(
+        format!("app{on}, call log off: batches of 100"),
+        &quiet,
+        batches,
+        plan.split,
+    );
+    let token = "bench-token-3f9a";
+    let guarded = Rc::new(Server::start(
+        runtime,
+        &manifest_path(),
+        &[("SPIN_VARIABLE_TOKENS", &format!("{token}:double"))],
+    ));
+    let single = workload_with(
+        &guarded,
+        "/rpc",
+        vec![("authorization", format!("Bearer {token}"))],
+        single_call(),
+        json!({"jsonrpc": "2.0", "result": 42, "id": 1}),
+        1,
+    );
+    targets.add(
+        format!("app{on}, with a token: single calls"),
+        &guarded,
+        single,
+        plan.split,
+    );
+    let ungrouped = Rc::new(Server::start_configured(
+        runtime,
+        &manifest_path(),
+        &[("group_calls", "false")],
+    ));
+    let batches = workload(
+        &ungrouped,
+        "/rpc",
+        batch_of_100(),
+        batch_of_100_answer(),
+        100,
+    );
+    targets.add(
+        format!("app{on}: batches, ungrouped"),
+        &ungrouped,
+        batches,
+        plan.all,
+    );
+    // The router alone: a method it answers itself, with no call.
+    let unknown = json!({"jsonrpc": "2.0", "method": "nothing", "params": [21], "id": 1});
+    let refusal = json!({"jsonrpc": "2.0", "id": 1,
+        "error": {"code": -32601, "message": "Method not found: \"nothing\""}});
+    let alone = workload(&app, "/rpc", unknown, refusal, 1);
+    targets.add(
+        format!("router alone{on}: unknown method"),
+        &app,
+        alone,
+        plan.split,
+    );
+    targets.0
+}
+
+/// What the app is measured against on `runtime`: the bare chain (with and
+/// without the app's variables), one bare component, the function alone.
+fn floor_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
+    let mut targets = Targets::default();
+    let bare = Rc::new(Server::start(runtime, &bare_chain_manifest(), &[]));
+    let raw = workload(&bare, "/double", json!(21), json!(42), 1);
+    targets.add(format!("bare chain{on}"), &bare, raw, plan.all);
+    // The same chain with the app's variables declared, read by nothing:
+    // what declaring them costs a chained request on the runtime.
+    let declared = Rc::new(Server::start(
+        runtime,
+        &bare_chain_with_variables_manifest(),
+        &[],
+    ));
+    let raw = workload(&declared, "/double", json!(21), json!(42), 1);
+    targets.add(
+        format!("bare chain with the app's variables{on}"),
+        &declared,
+        raw,
+        plan.split,
+    );
+    let direct = Rc::new(Server::start(runtime, &direct_manifest(), &[]));
+    let raw = workload(&direct, "/bare-double", json!(21), json!(42), 1);
+    targets.add(format!("bare: one component{on}"), &direct, raw, plan.all);
+    let inner = workload(
+        &direct,
+        "/double",
+        json!({"params": [21]}),
+        json!({"result": 42}),
+        1,
+    );
+    targets.add(
+        format!("function alone{on}: double"),
+        &direct,
+        inner,
+        plan.split,
+    );
+    targets.0
+}
+
+/// The 2019 way (a process per call) and a native jsonrpsee server, each
+/// the benchmark itself serving.
+fn baseline_targets(plan: &Plan) -> Vec<Target> {
+    let mut targets = Targets::default();
     let own = std::env::current_exe().expect("the benchmark's own path");
     for (name, mode) in [
         ("2019 way: process per call", "serve-process-per-call"),
@@ -426,10 +485,10 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
         let server = Rc::new(Server::run(name, command, address));
         let answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
         let single = workload(&server, "/", single_call(), answer, 1);
-        add(name.into(), &server, single, plan.all);
+        targets.add(name.into(), &server, single, plan.all);
         if mode == "serve-jsonrpsee" {
             let batches = workload(&server, "/", batch_of_100(), batch_of_100_answer(), 100);
-            add(
+            targets.add(
                 format!("{name}: batches of 100"),
                 &server,
                 batches,
@@ -437,7 +496,7 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
             );
         }
     }
-    targets
+    targets.0
 }
 
 /// The app's two workloads: single calls of `double`, and batches of 100.
