@@ -8,9 +8,9 @@
 //! the params struct's doc comment as the summary, the declared errors, and
 //! an example call.
 
-use crate::code::{INVALID_PARAMS, INVALID_REQUEST};
-use crate::inner::{InnerError, InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
 use crate::params;
+use rpc_protocol::code::{INVALID_PARAMS, INVALID_REQUEST};
+use rpc_protocol::inner::{InnerError, InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -102,7 +102,7 @@ pub fn call_with<P: DeserializeOwned, R: Serialize>(
         .and_then(apply)
         .and_then(|result| {
             serde_json::value::to_raw_value(&result)
-                .map_err(|error| Error::new(crate::code::INTERNAL_ERROR, error.to_string()))
+                .map_err(|error| Error::new(rpc_protocol::code::INTERNAL_ERROR, error.to_string()))
         });
     match result {
         Ok(result) => Outcome::Result(result),

@@ -3,8 +3,8 @@
 //! of one [`Integer`] param underneath.
 
 use crate::function::{call_with, describe, Callable, Error};
-use crate::inner::Outcome;
 use crate::integer::Integer;
+use rpc_protocol::inner::Outcome;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -52,7 +52,7 @@ impl Callable for IntegerFunction {
 mod tests {
     use super::*;
     use crate::function::answer;
-    use crate::inner::OutcomeList;
+    use rpc_protocol::inner::OutcomeList;
 
     const NEGATE: IntegerFunction = IntegerFunction {
         name: "negate",

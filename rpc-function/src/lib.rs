@@ -1,5 +1,6 @@
-//! What every function component shares, so that a function crate holds only
-//! what makes it that function.
+//! The SDK for a function written in Rust, so that a function crate holds
+//! only what makes it that function. It speaks the protocol of
+//! `rpc-protocol` (the inner format, the error codes) for its author.
 //!
 //! - [`Function`]: a function of any signature (a params struct in, any
 //!   serializable result out, errors of its own), described to
@@ -7,17 +8,12 @@
 //! - [`IntegerFunction`]: the shortest form, `x ↦ f(x)` on 64-bit integers;
 //! - [`params`]: params by position or by name; [`Integer`]: an integer
 //!   param that may come as a decimal string;
-//! - [`inner`]: the small JSON format the router and a function speak over
-//!   Spin's local service chaining (so a function can be written in any
-//!   language); [`code`]: the JSON-RPC error codes, the router's and the
-//!   functions';
-//! - `component` (feature `component`): the Spin HTTP glue.
+//! - `component` (feature `component`): the Spin HTTP glue, `respond`ing
+//!   to the router's requests.
 
-pub mod code;
 #[cfg(feature = "component")]
 pub mod component;
 pub mod function;
-pub mod inner;
 pub mod integer;
 pub mod integer_function;
 pub mod params;

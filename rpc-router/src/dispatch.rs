@@ -15,7 +15,7 @@ use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
 use futures::stream::{FuturesUnordered, StreamExt};
-use rpc_function::inner::{ListCall, Outcome, OutcomeList, SingleCall};
+use rpc_protocol::inner::{ListCall, Outcome, OutcomeList, SingleCall};
 use serde_json::value::RawValue;
 use std::time::{Duration, Instant};
 

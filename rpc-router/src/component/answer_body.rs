@@ -5,7 +5,7 @@
 
 use crate::dispatch::AnswerBytes;
 use futures::{Stream, StreamExt};
-use rpc_function::component::body::BodyError;
+use rpc_protocol::body::BodyError;
 use std::fmt::Display;
 use std::pin::pin;
 

@@ -10,7 +10,7 @@ use crate::dispatch::{AnswerBytes, Transport, TransportError};
 use crate::trace_context::TraceContext;
 use futures::future::{join, select, Either};
 use futures::SinkExt;
-use rpc_function::component::body::BodyError;
+use rpc_protocol::body::BodyError;
 use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
 use std::pin::{pin, Pin};

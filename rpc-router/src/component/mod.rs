@@ -17,7 +17,7 @@ use crate::settings::{self, Settings, Unreadable, Value};
 use crate::trace_context::TraceContext;
 use crate::{app, health};
 use chain::ServiceChain;
-use rpc_function::component::body::{self, BodyError};
+use rpc_protocol::body::{self, BodyError};
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
 use std::io::Write;

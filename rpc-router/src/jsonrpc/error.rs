@@ -26,7 +26,7 @@ impl Eq for ErrorObject {}
 
 /// The codes of the spec, and this app's own: one list, shared with the
 /// functions.
-pub use rpc_function::code;
+pub use rpc_protocol::code;
 
 /// The most characters of a client's method name that an error or the call
 /// log repeats: a method name may be as long as the request body.

@@ -13,9 +13,9 @@
 //! | 1006 | answers HTTP 503 |
 //! | 1007 | answers, as its result, the `traceparent` header it got (or null) |
 
-use rpc_function::inner::{InnerRequest, ListCall, SingleCall};
 use rpc_function::integer_function::IntegerParams;
 use rpc_function::{component, IntegerFunction};
+use rpc_protocol::inner::{InnerRequest, ListCall, SingleCall};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 use std::time::Duration;

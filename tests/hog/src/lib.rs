@@ -8,9 +8,9 @@
 //! | 2002 | memory: allocates and fills 1 GiB, a mebibyte at a time |
 //! | 2003 | work: a plain endless loop, spending the whole default budget |
 
-use rpc_function::inner::{InnerRequest, ListCall, SingleCall};
 use rpc_function::integer_function::IntegerParams;
 use rpc_function::{component, IntegerFunction};
+use rpc_protocol::inner::{InnerRequest, ListCall, SingleCall};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 use std::hint::black_box;

@@ -1,16 +1,14 @@
 //! The Spin glue: a function as an HTTP component.
 //!
-//! [`respond`] serves straight from the host's request with [`body`]'s
+//! [`respond`] serves straight from the host's request with `rpc_protocol::body`'s
 //! blocking reads and writes: it asks the host for the method and the body
 //! and nothing else, and writes the answer in one go (a function serves one
 //! request per instance, so blocking waits for nothing else). [`serve`] takes the SDK's
 //! buffered `Request` instead, for a component that looks at the request
 //! itself first (which costs host calls for the URI and every header).
 
-pub mod body;
-
 use crate::function::{answer, Answer, Callable};
-use body::{write, BodyError};
+use rpc_protocol::body::{self, write, BodyError};
 use spin_sdk::http::{IncomingRequest, Method, Request, Response, ResponseOutparam};
 use std::borrow::Cow;
 

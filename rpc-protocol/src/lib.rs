@@ -1,0 +1,16 @@
+//! The protocol the router and every function share, whatever language a
+//! function is written in (docs/protocol.md, "The inner format"):
+//!
+//! - [`inner`]: the small JSON format of a function request and its answer;
+//! - [`code`]: the JSON-RPC error codes, the router's and the functions';
+//! - `body` (feature `component`): request and response bodies read and
+//!   written with blocking host calls, the fewest for a component that has
+//!   nothing else to do meanwhile.
+//!
+//! The SDK a function author writes against is `rpc-function`, on top of it.
+
+pub mod code;
+pub mod inner;
+
+#[cfg(feature = "component")]
+pub mod body;
