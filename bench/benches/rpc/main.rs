@@ -529,58 +529,13 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
         })
     };
     let mut pairs = Vec::new();
-    for (on, key) in [("", ""), (" on spin", "spin_")] {
-        for concurrency in [1, 8] {
+    for (on, prefix) in [("", ""), (" on spin", "spin_")] {
+        for (key, concurrency, first, second) in ON_EACH_RUNTIME {
             pairs.extend(pair(
-                format!("{key}app_vs_bare_chain_c{concurrency}"),
-                concurrency,
-                &format!("app{on}: single calls"),
-                &format!("bare chain{on}"),
-            ));
-        }
-        // What the call log and a token check cost, each against the app
-        // without it; and what declaring the app's variables costs a chain,
-        // and the app against a chain that pays that too.
-        for (what, with, without) in [
-            (
-                "call_log_on_vs_off",
-                format!("app{on}: single calls"),
-                format!("app{on}, call log off: single calls"),
-            ),
-            (
-                "call_log_on_vs_off_batch100",
-                format!("app{on}: batches of 100"),
-                format!("app{on}, call log off: batches of 100"),
-            ),
-            (
-                "token_vs_open",
-                format!("app{on}, with a token: single calls"),
-                format!("app{on}: single calls"),
-            ),
-            (
-                "bare_chain_with_variables_vs_without",
-                format!("bare chain with the app's variables{on}"),
-                format!("bare chain{on}"),
-            ),
-            (
-                "app_vs_bare_chain_with_variables",
-                format!("app{on}: single calls"),
-                format!("bare chain with the app's variables{on}"),
-            ),
-        ] {
-            pairs.extend(pair(format!("{key}{what}_c8"), 8, &with, &without));
-        }
-        // What the router and the function cost on their own, each alone
-        // against the least a component costs.
-        for (what, alone) in [
-            ("router", format!("router alone{on}: unknown method")),
-            ("function", format!("function alone{on}: double")),
-        ] {
-            pairs.extend(pair(
-                format!("{key}{what}_alone_vs_one_component"),
-                8,
-                &alone,
-                &format!("bare: one component{on}"),
+                format!("{prefix}{key}"),
+                *concurrency,
+                &first.replace("{on}", on),
+                &second.replace("{on}", on),
             ));
         }
     }
@@ -613,6 +568,73 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
     }
     pairs
 }
+
+/// The pairs measured head to head on each runtime (`spin_` before the key
+/// of Spin's): the key of the ratio, the concurrency, and the two targets,
+/// the runtime's suffix where `{on}` is.
+const ON_EACH_RUNTIME: &[(&str, usize, &str, &str)] = &[
+    // The app against the floor of a chain.
+    (
+        "app_vs_bare_chain_c1",
+        1,
+        "app{on}: single calls",
+        "bare chain{on}",
+    ),
+    (
+        "app_vs_bare_chain_c8",
+        8,
+        "app{on}: single calls",
+        "bare chain{on}",
+    ),
+    // What the call log and a token check cost, each against the app
+    // without it.
+    (
+        "call_log_on_vs_off_c8",
+        8,
+        "app{on}: single calls",
+        "app{on}, call log off: single calls",
+    ),
+    (
+        "call_log_on_vs_off_batch100_c8",
+        8,
+        "app{on}: batches of 100",
+        "app{on}, call log off: batches of 100",
+    ),
+    (
+        "token_vs_open_c8",
+        8,
+        "app{on}, with a token: single calls",
+        "app{on}: single calls",
+    ),
+    // What declaring the app's variables costs a chain, and the app against
+    // a chain that pays that too.
+    (
+        "bare_chain_with_variables_vs_without_c8",
+        8,
+        "bare chain with the app's variables{on}",
+        "bare chain{on}",
+    ),
+    (
+        "app_vs_bare_chain_with_variables_c8",
+        8,
+        "app{on}: single calls",
+        "bare chain with the app's variables{on}",
+    ),
+    // What the router and the function cost on their own, each alone
+    // against the least a component costs.
+    (
+        "router_alone_vs_one_component",
+        8,
+        "router alone{on}: unknown method",
+        "bare: one component{on}",
+    ),
+    (
+        "function_alone_vs_one_component",
+        8,
+        "function alone{on}: double",
+        "bare: one component{on}",
+    ),
+];
 
 /// The app's manifest with each function as the compiler left it: every
 /// `X.budgeted.wasm` source (what `work-budget` wrote) replaced by the
@@ -720,8 +742,33 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
         machine(),
         if plan.quick { "quick" } else { "full" }
     );
-    let _ = writeln!(out, "| target | conc. | requests/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors | server CPU per request | server peak RSS |");
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    out += &rows_table(rows);
+    let _ = writeln!(out, "\n{}", head_to_head::table(head_to_head, plan.rounds));
+    out += &sizes_table();
+    let at_8 = AtEight(rows);
+    let single = "app: single calls";
+    let _ = writeln!(
+        out,
+        "\nAt concurrency 8, app single calls: p99/p50 = {:.2}, p99.9/p50 = {:.2}.",
+        at_8.percentile(single, 99.0) / at_8.percentile(single, 50.0),
+        at_8.percentile(single, 99.9) / at_8.percentile(single, 50.0),
+    );
+    if !at_8.rate("app on spin: single calls").is_finite() {
+        let _ = writeln!(
+            out,
+            "\nThe Spin rows are missing: no `spin` on PATH and SPIN_BIN unset."
+        );
+    }
+    let _ = writeln!(out, "\n{}", ratios(&at_8, head_to_head));
+    out
+}
+
+/// Every row: rates, latencies, errors, the server's CPU and memory.
+fn rows_table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| target | conc. | requests/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors | server CPU per request | server peak RSS |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     for row in rows {
         let m = &row.measurement;
         let _ = writeln!(
@@ -739,17 +786,12 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
             row.peak_rss_mib
         );
     }
-    // The ratios read off the table compare targets at concurrency 8.
-    let at_8 = |name: &str| {
-        rows.iter()
-            .find(|row| row.target == name && row.concurrency == 8)
-    };
-    let rate = |name: &str| at_8(name).map_or(f64::NAN, Row::calls_per_second);
-    let percentile =
-        |name: &str, q: f64| at_8(name).map_or(f64::NAN, |row| row.measurement.percentile_ms(q));
+    out
+}
 
-    let _ = writeln!(out, "\n{}", head_to_head::table(head_to_head, plan.rounds));
-    let _ = writeln!(out, "\n| component (release) | size |\n|---|---:|");
+/// The size of each component measured.
+fn sizes_table() -> String {
+    let mut out = String::from("\n| component (release) | size |\n|---|---:|\n");
     for file in [
         "rpc_router.wasm",
         "double.wasm",
@@ -761,21 +803,44 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
         let size = std::fs::metadata(release_dir().join(file)).map_or(0, |m| m.len());
         let _ = writeln!(out, "| {file} | {:.0} KiB |", size as f64 / 1024.0);
     }
-    let single = "app: single calls";
-    let _ = writeln!(
-        out,
-        "\nAt concurrency 8, app single calls: p99/p50 = {:.2}, p99.9/p50 = {:.2}.",
-        percentile(single, 99.0) / percentile(single, 50.0),
-        percentile(single, 99.9) / percentile(single, 50.0),
-    );
-    let app = rate(single);
-    let batches = rate("app: batches of 100");
-    // The head-to-head ratios first (measured in turn), then those read
-    // off the table.
+    out
+}
+
+/// The rows at concurrency 8, where the ratios read off the table compare
+/// targets; a target that did not run reads as NaN.
+struct AtEight<'a>(&'a [Row]);
+
+impl AtEight<'_> {
+    fn row(&self, name: &str) -> Option<&Row> {
+        self.0
+            .iter()
+            .find(|row| row.target == name && row.concurrency == 8)
+    }
+
+    fn rate(&self, name: &str) -> f64 {
+        self.row(name).map_or(f64::NAN, Row::calls_per_second)
+    }
+
+    fn percentile(&self, name: &str, q: f64) -> f64 {
+        self.row(name)
+            .map_or(f64::NAN, |row| row.measurement.percentile_ms(q))
+    }
+
+    fn peak_rss(&self, name: &str) -> f64 {
+        self.row(name).map_or(f64::NAN, |row| row.peak_rss_mib)
+    }
+}
+
+/// The `ratios:` line: the head-to-head ratios first (measured in turn),
+/// then those read off the table, the Spin ones when Spin ran.
+fn ratios(at_8: &AtEight, head_to_head: &[Outcome]) -> String {
+    let rate = |name: &str| at_8.rate(name);
     let mut ratios = String::from("ratios:");
     for outcome in head_to_head {
         let _ = write!(ratios, " {}={:.2}", outcome.key, outcome.ratio);
     }
+    let app = rate("app: single calls");
+    let batches = rate("app: batches of 100");
     let _ = write!(
         ratios,
         " bare_chain_vs_one_component={:.2} batch100_vs_single={:.1} batch100_ungrouped_vs_single={:.1} \
@@ -788,7 +853,6 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
         batches / rate("native jsonrpsee"),
     );
     let spin = rate("app on spin: single calls");
-    let rss = |name: &str| at_8(name).map_or(f64::NAN, |row| row.peak_rss_mib);
     if spin.is_finite() {
         let _ = write!(
             ratios,
@@ -796,14 +860,8 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
              spin_rss_app_vs_bare_chain={:.2}",
             rate("app on spin: batches of 100") / spin,
             rate("app on spin: batches, ungrouped") / spin,
-            rss("app on spin: single calls") / rss("bare chain on spin"),
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "\nThe Spin rows are missing: no `spin` on PATH and SPIN_BIN unset."
+            at_8.peak_rss("app on spin: single calls") / at_8.peak_rss("bare chain on spin"),
         );
     }
-    let _ = writeln!(out, "\n{ratios}");
-    out
+    ratios
 }
