@@ -71,7 +71,54 @@ fn main() {
     let mut trials = Vec::new();
     let mut all_servers = Vec::new();
     for runtime in &runtimes {
-        let servers = Arc::new(Servers {
+        let servers = Arc::new(Servers::start(runtime));
+        let cases = [
+            contract::CASES,
+            http::CASES,
+            hostile::CASES,
+            faults::CASES,
+            readme::CASES,
+            clients::CASES,
+            functions::CASES,
+            public::CASES,
+            bounds::CASES,
+        ];
+        for &(name, case) in cases.into_iter().flatten() {
+            let servers = servers.clone();
+            trials.push(Trial::test(
+                format!("{}::{name}", runtime.name()),
+                move || case(&servers),
+            ));
+        }
+        all_servers.push(servers);
+    }
+    if runtimes.len() == 1 {
+        trials.push(
+            Trial::test("spin::skipped_no_spin_binary_on_path", || Ok(())).with_ignored_flag(true),
+        );
+    }
+    let conclusion = libtest_mimic::run(&arguments, trials);
+    let mut left_running = Vec::new();
+    for servers in all_servers {
+        let Ok(servers) = Arc::try_unwrap(servers) else {
+            unreachable!("every trial has ended");
+        };
+        left_running.extend(servers.stop());
+    }
+    if !left_running.is_empty() {
+        eprintln!(
+            "FAILED: servers outlived the suite:\n{}",
+            left_running.join("\n")
+        );
+        std::process::exit(1);
+    }
+    conclusion.exit();
+}
+
+impl Servers {
+    /// Every server the cases share, on `runtime`.
+    fn start(runtime: &Runtime) -> Servers {
+        Servers {
             runtime: runtime.clone(),
             default: Server::start(runtime, &manifest_path(), &[]),
             small_limits: Server::start_configured(
@@ -114,36 +161,12 @@ fn main() {
                 &manifest_without_router_variables(),
                 &[("SPIN_VARIABLE_TOKENS", "secret-token")],
             ),
-        });
-        let cases = [
-            contract::CASES,
-            http::CASES,
-            hostile::CASES,
-            faults::CASES,
-            readme::CASES,
-            clients::CASES,
-            functions::CASES,
-            public::CASES,
-            bounds::CASES,
-        ];
-        for &(name, case) in cases.into_iter().flatten() {
-            let servers = servers.clone();
-            trials.push(Trial::test(
-                format!("{}::{name}", runtime.name()),
-                move || case(&servers),
-            ));
         }
-        all_servers.push(servers);
     }
-    if runtimes.len() == 1 {
-        trials.push(
-            Trial::test("spin::skipped_no_spin_binary_on_path", || Ok(())).with_ignored_flag(true),
-        );
-    }
-    let conclusion = libtest_mimic::run(&arguments, trials);
-    let mut left_running = Vec::new();
-    for servers in all_servers {
-        let Ok(Servers {
+
+    /// Stops every server: what outlived its stop, if anything did.
+    fn stop(self) -> Vec<String> {
+        let Servers {
             runtime: _,
             mut default,
             mut small_limits,
@@ -154,11 +177,8 @@ fn main() {
             mut hogs,
             mut unreadable,
             mut unconfigured,
-        }) = Arc::try_unwrap(servers)
-        else {
-            unreachable!("every trial has ended");
-        };
-        for server in [
+        } = self;
+        [
             &mut default,
             &mut small_limits,
             &mut faults,
@@ -168,16 +188,9 @@ fn main() {
             &mut hogs,
             &mut unreadable,
             &mut unconfigured,
-        ] {
-            left_running.extend(server.stop().err());
-        }
+        ]
+        .into_iter()
+        .filter_map(|server| server.stop().err())
+        .collect()
     }
-    if !left_running.is_empty() {
-        eprintln!(
-            "FAILED: servers outlived the suite:\n{}",
-            left_running.join("\n")
-        );
-        std::process::exit(1);
-    }
-    conclusion.exit();
 }
