@@ -351,14 +351,33 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
     targets
 }
 
-/// The app on `runtime` (`on` names it): as shipped, with the call log off,
-/// with a token, with batches ungrouped, and the router alone.
+/// The app on `runtime` (`on` names it): as shipped, its variants, and the
+/// router alone.
 fn app_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
     let mut targets = Targets::default();
     let app = Rc::new(Server::start(runtime, &manifest_path(), &[]));
     let [single, batches] = app_workloads(&app);
     targets.add(format!("app{on}: single calls"), &app, single, plan.all);
     targets.add(format!("app{on}: batches of 100"), &app, batches, plan.all);
+    targets.0.extend(app_variants(runtime, on, plan));
+    // The router alone: a method it answers itself, with no call.
+    let unknown = json!({"jsonrpc": "2.0", "method": "nothing", "params": [21], "id": 1});
+    let refusal = json!({"jsonrpc": "2.0", "id": 1,
+        "error": {"code": -32601, "message": "Method not found: \"nothing\""}});
+    let alone = workload(&app, "/rpc", unknown, refusal, 1);
+    targets.add(
+        format!("router alone{on}: unknown method"),
+        &app,
+        alone,
+        plan.split,
+    );
+    targets.0
+}
+
+/// The app on `runtime` with one thing changed: the call log off, a token
+/// required, batches ungrouped.
+fn app_variants(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
+    let mut targets = Targets::default();
     // What the call log (on by default) and a token check cost.
     let quiet = Rc::new(Server::start_configured(
         runtime,
@@ -415,17 +434,6 @@ fn app_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
         &ungrouped,
         batches,
         plan.all,
-    );
-    // The router alone: a method it answers itself, with no call.
-    let unknown = json!({"jsonrpc": "2.0", "method": "nothing", "params": [21], "id": 1});
-    let refusal = json!({"jsonrpc": "2.0", "id": 1,
-        "error": {"code": -32601, "message": "Method not found: \"nothing\""}});
-    let alone = workload(&app, "/rpc", unknown, refusal, 1);
-    targets.add(
-        format!("router alone{on}: unknown method"),
-        &app,
-        alone,
-        plan.split,
     );
     targets.0
 }
