@@ -19,6 +19,8 @@
 //! The `tokens` variable is a secret: no error here quotes a value, only the
 //! names of the router's own settings and variables.
 
+use std::env::VarError;
+
 /// Every setting the router reads from its environment.
 pub const NAMES: [&str; 8] = [
     "max_request_bytes",
@@ -72,23 +74,19 @@ pub struct Settings {
     given: Vec<(&'static str, String)>,
 }
 
-/// A setting's value as the environment holds it.
-pub enum Value {
-    Unset,
-    Text(String),
-    /// Set, but not UTF-8: refused by name, never read as unset.
-    NotText,
-}
-
 impl Settings {
-    /// Reads every setting through `lookup` (the component's environment).
-    pub fn read(lookup: impl Fn(&str) -> Value) -> Result<Self, String> {
+    /// Reads every setting through `lookup`: `std::env::var` in the
+    /// component, over its environment. A value that is not UTF-8 is refused
+    /// by name, never read as unset.
+    pub fn read(lookup: impl Fn(&str) -> Result<String, VarError>) -> Result<Self, String> {
         let mut given = Vec::new();
         for name in NAMES {
             match lookup(name) {
-                Value::Unset => {}
-                Value::Text(value) => given.push((name, value)),
-                Value::NotText => return Err(format!("setting {name}: its value is not UTF-8")),
+                Err(VarError::NotPresent) => {}
+                Ok(value) => given.push((name, value)),
+                Err(VarError::NotUnicode(_)) => {
+                    return Err(format!("setting {name}: its value is not UTF-8"))
+                }
             }
         }
         Ok(Settings { given })
@@ -136,9 +134,11 @@ mod tests {
 
     #[test]
     fn a_value_that_is_not_text_is_refused_by_name() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
         let lookup = |name: &str| match name {
-            "call_log" => Value::NotText,
-            _ => Value::Unset,
+            "call_log" => Err(VarError::NotUnicode(OsString::from_vec(vec![0xff]))),
+            _ => Err(VarError::NotPresent),
         };
         let error = Settings::read(lookup).unwrap_err();
         assert!(error.contains("setting call_log"), "{error}");

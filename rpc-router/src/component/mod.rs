@@ -13,7 +13,7 @@ use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::service::CallRecord;
-use crate::settings::{self, Settings, Unreadable, Value};
+use crate::settings::{self, Settings, Unreadable};
 use crate::trace_context::TraceContext;
 use crate::{app, health};
 use chain::ServiceChain;
@@ -195,11 +195,7 @@ impl CorsOrigins {
 /// error, never an empty configuration: that would serve without tokens.
 fn configure(cors: CorsOrigins) -> Result<Endpoint, String> {
     let registry = app::registry().map_err(|error| error.to_string())?;
-    let settings = Settings::read(|name| match std::env::var(name) {
-        Ok(value) => Value::Text(value),
-        Err(std::env::VarError::NotPresent) => Value::Unset,
-        Err(std::env::VarError::NotUnicode(_)) => Value::NotText,
-    })?;
+    let settings = Settings::read(|name| std::env::var(name))?;
     let tokens = variable(settings::TOKENS)?;
     let cors_origins = match cors {
         CorsOrigins::Read => variable(settings::CORS_ORIGINS)?,
