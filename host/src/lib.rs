@@ -52,3 +52,7 @@ pub async fn start(
     tokio::spawn(server::serve(app.clone(), listener));
     Ok((address, app))
 }
+
+/// The engine this host is built on, for a caller that configures its own
+/// (see [`runtime::App::load_on`]).
+pub use wasmtime;

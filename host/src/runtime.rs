@@ -90,33 +90,23 @@ impl variables::VariablesHost for InstanceState {
     }
 }
 
-/// What the engine is tuned for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Usage {
-    /// A long-running server: components compiled at load, instances from a
-    /// pre-reserved pool, as Spin does by default.
-    #[default]
-    Server,
-    /// One call in a fresh process (`spin-host call`): compiled code
-    /// from wasmtime's on-disk cache, as `wasmtime run` does, and no pool to
-    /// reserve. The best a process started per call can do.
-    SingleCall,
-}
-
 impl App {
-    /// Compiles every component of the manifest and checks its imports.
+    /// Compiles every component of the manifest and checks its imports, on
+    /// an engine tuned for a long-running server (see [`server_engine`]).
     /// `environment` is where `SPIN_VARIABLE_*` overrides are read, on every
     /// read of a variable.
     pub fn load(manifest: &Manifest, environment: Environment) -> Result<Arc<App>> {
-        Self::load_with(manifest, environment, Usage::Server)
+        Self::load_on(server_engine()?, manifest, environment)
     }
 
-    pub fn load_with(
+    /// As [`App::load`], on an engine of the caller's made from
+    /// [`engine_config`] (a process that runs one call can use wasmtime's
+    /// on-disk cache of compiled code instead of a pool, say).
+    pub fn load_on(
+        engine: Engine,
         manifest: &Manifest,
         environment: Environment,
-        usage: Usage,
     ) -> Result<Arc<App>> {
-        let engine = engine(usage)?;
         let mut linker = linker(&engine)?;
         let variables = Variables::new(manifest, environment)?;
         let mut components = HashMap::new();
@@ -261,8 +251,8 @@ async fn response_of(
     }
 }
 
-/// The engine, tuned for `usage`.
-fn engine(usage: Usage) -> Result<Engine> {
+/// What every engine of this host is configured with.
+pub fn engine_config() -> Config {
     let mut config = Config::new();
     // No epoch interruption and no fuel: like Spin 4.0, whose store
     // deadline is "practically forever", this host never interrupts a
@@ -270,32 +260,32 @@ fn engine(usage: Usage) -> Result<Engine> {
     // Functions bound their own work (the work budget compiled into
     // them), which is what protects the app on every runtime.
     config.wasm_component_model(true);
-    match usage {
-        Usage::Server => {
-            // Instances come from pre-reserved slots: a fresh instance
-            // per request stays cheap.
-            let mut pool = PoolingAllocationConfig::default();
-            pool.total_component_instances(MAX_INSTANCES)
-                .total_core_instances(MAX_INSTANCES * 8)
-                .total_memories(MAX_INSTANCES * 2)
-                .total_tables(MAX_INSTANCES * 8)
-                .total_stacks(MAX_INSTANCES)
-                .max_memory_size(MAX_MEMORY_BYTES)
-                // Reset what a request typically touches with memset
-                // rather than returning it to the kernel: fewer page
-                // faults and TLB shootdowns for the slot's next instance.
-                .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
-                .table_keep_resident(KEEP_RESIDENT_BYTES)
-                .async_stack_keep_resident(KEEP_RESIDENT_BYTES);
-            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-            // Copy the (small) data segments into the resident slot
-            // instead of mapping them copy-on-write: no write faults.
-            config.memory_init_cow(false);
-        }
-        Usage::SingleCall => {
-            config.cache(Some(wasmtime::Cache::from_file(None)?));
-        }
-    }
+    config
+}
+
+/// The engine of a long-running server: components compiled at load,
+/// instances from a pre-reserved pool, as Spin does by default.
+fn server_engine() -> Result<Engine> {
+    let mut config = engine_config();
+    // Instances come from pre-reserved slots: a fresh instance per request
+    // stays cheap.
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(MAX_INSTANCES)
+        .total_core_instances(MAX_INSTANCES * 8)
+        .total_memories(MAX_INSTANCES * 2)
+        .total_tables(MAX_INSTANCES * 8)
+        .total_stacks(MAX_INSTANCES)
+        .max_memory_size(MAX_MEMORY_BYTES)
+        // Reset what a request typically touches with memset rather than
+        // returning it to the kernel: fewer page faults and TLB shootdowns
+        // for the slot's next instance.
+        .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
+        .table_keep_resident(KEEP_RESIDENT_BYTES)
+        .async_stack_keep_resident(KEEP_RESIDENT_BYTES);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    // Copy the (small) data segments into the resident slot instead of
+    // mapping them copy-on-write: no write faults.
+    config.memory_init_cow(false);
     Ok(Engine::new(&config)?)
 }
 

@@ -1,6 +1,7 @@
 //! The two servers the app is compared with, each run as its own process
 //! (the benchmark re-executes itself with `serve-jsonrpsee` or
-//! `serve-process-per-call`), so that each one's memory is its own.
+//! `serve-process-per-call`), so that each one's memory is its own; and the
+//! process the second starts for each call (`call-once`).
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -10,9 +11,12 @@ use hyper_util::rt::TokioIo;
 use jsonrpsee::server::{RpcModule, Server};
 use jsonrpsee::types::ErrorObjectOwned;
 use serde_json::{json, Value};
+use spin_host::manifest::Manifest;
+use spin_host::runtime::App;
+use spin_host::wasmtime;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -36,13 +40,13 @@ pub async fn serve_jsonrpsee(address: SocketAddr) {
     server.start(module).stopped().await;
 }
 
-/// The 2019 seed's design: a native JSON-RPC HTTP front that starts a fresh
-/// runtime process per call to run the function component once (here the
-/// project's host, `spin-host call`, with wasmtime's compilation cache,
-/// the best such a process can do).
-pub async fn serve_process_per_call(address: SocketAddr, host: PathBuf, components: PathBuf) {
+/// The design this project replaces: a native JSON-RPC HTTP front that
+/// starts a fresh runtime process per call to run the function component
+/// once (here the benchmark itself as [`call_once`], on the project's host
+/// with wasmtime's compilation cache, the best such a process can do).
+pub async fn serve_process_per_call(address: SocketAddr, components: PathBuf) {
     let listener = TcpListener::bind(address).await.expect("the front binds");
-    let front = Arc::new((host, components));
+    let front = Arc::new(components);
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -58,7 +62,7 @@ pub async fn serve_process_per_call(address: SocketAddr, host: PathBuf, componen
                         .await
                         .map(|b| b.to_bytes())
                         .unwrap_or_default();
-                    let answer = answer_by_process(&front.0, &front.1, &body).await;
+                    let answer = answer_by_process(&front, &body).await;
                     let mut response =
                         hyper::Response::new(Full::new(Bytes::from(answer.to_string())));
                     response.headers_mut().insert(
@@ -75,7 +79,7 @@ pub async fn serve_process_per_call(address: SocketAddr, host: PathBuf, componen
     }
 }
 
-async fn answer_by_process(host: &PathBuf, components: &std::path::Path, body: &[u8]) -> Value {
+async fn answer_by_process(components: &Path, body: &[u8]) -> Value {
     let Ok(request) = serde_json::from_slice::<Value>(body) else {
         return json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null});
     };
@@ -85,10 +89,13 @@ async fn answer_by_process(host: &PathBuf, components: &std::path::Path, body: &
         return json!({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": id});
     }
     let inner = json!({"params": request["params"]}).to_string();
-    let output = tokio::process::Command::new(host)
-        .args(["call", "--component"])
+    let Ok(this) = std::env::current_exe() else {
+        return json!({"jsonrpc": "2.0", "error": {"code": -32603, "message": "no executable"}, "id": id});
+    };
+    let output = tokio::process::Command::new(this)
+        .arg("call-once")
         .arg(components.join(format!("{method}.wasm")))
-        .args(["--body", &inner])
+        .arg(&inner)
         .output()
         .await;
     let outcome = output
@@ -116,3 +123,43 @@ async fn answer_by_process(host: &PathBuf, components: &std::path::Path, body: &
         }
     }
 }
+
+/// Runs one component once, as a process started for one call does: `POST /`
+/// with the body, then prints the status and the answer, a line each.
+pub async fn call_once(component: &Path, body: String) -> Result<(), BoxError> {
+    let manifest = Manifest::parse(
+        &format!(
+            "spin_manifest_version = 2\n[application]\nname = \"call\"\n\
+             [[trigger.http]]\nroute = \"/...\"\ncomponent = \"function\"\n\
+             [component.function]\nsource = {:?}\n",
+            component.display().to_string()
+        ),
+        std::env::current_dir()?,
+    )?;
+    // Compiled code from wasmtime's on-disk cache, as `wasmtime run` does,
+    // and no pool to reserve.
+    let mut config = spin_host::runtime::engine_config();
+    config.cache(Some(wasmtime::Cache::from_file(None)?));
+    let engine = wasmtime::Engine::new(&config)?;
+    let app = App::load_on(engine, &manifest, Arc::new(|_| Ok(None)))?;
+    let route = app.route("/").ok_or("the component's route")?;
+    let body = Full::new(Bytes::from(body))
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    let request = hyper::Request::post("http://localhost/")
+        .header("content-type", "application/json")
+        .body(body)?;
+    let response = app.handle(&route, request, "127.0.0.1:0".parse()?).await?;
+    let status = response.status();
+    let answer = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|code| format!("{code:?}"))?
+        .to_bytes();
+    println!("{}", status.as_u16());
+    println!("{}", String::from_utf8_lossy(&answer));
+    Ok(())
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;

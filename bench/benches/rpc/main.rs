@@ -12,11 +12,11 @@
 //! floor of a chain, two minimal components (`bench/bare-chain/`: raw
 //! numbers, no JSON) chained the same way, and the minimal one alone; the
 //! router alone (a method it answers without a call) and the function alone
-//! (on a public route), which split a call's cost between them; the 2019
-//! way (a native front starting a runtime process per call); a native
-//! jsonrpsee server, single calls and batches of 100; and the app and the
-//! bare chain on real Spin when a `spin` binary is on PATH or named by
-//! `SPIN_BIN`. Prints a table, writes it to `target/bench/latest.md`, and
+//! (on a public route), which split a call's cost between them; a process
+//! per call (a native front starting a runtime process per call, the design
+//! this project replaces); a native jsonrpsee server, single calls and
+//! batches of 100; and the app and the bare chain on real Spin when a `spin`
+//! binary is on PATH or named by `SPIN_BIN`. Prints a table, writes it to `target/bench/latest.md`, and
 //! ends with a `ratios:` line.
 
 mod baselines;
@@ -115,16 +115,26 @@ fn main() {
     }
 }
 
-/// Serves one of the baselines if `args` asks for one (the benchmark runs
-/// itself as their server): whether it did.
+/// Serves one of the baselines, or runs the one call of a process the
+/// process-per-call baseline started, if `args` asks for it (the benchmark
+/// runs itself as each): whether it did.
 fn serve_a_baseline(runtime: &tokio::runtime::Runtime, args: &[String]) -> bool {
     match args.first().map(String::as_str) {
         Some("serve-jsonrpsee") => runtime.block_on(baselines::serve_jsonrpsee(address_arg(args))),
         Some("serve-process-per-call") => runtime.block_on(baselines::serve_process_per_call(
             address_arg(args),
-            harness::project_host_binary(),
             release_dir(),
         )),
+        Some("call-once") => {
+            let (Some(component), Some(body)) = (args.get(1), args.get(2)) else {
+                panic!("usage: call-once COMPONENT BODY");
+            };
+            let called = runtime.block_on(baselines::call_once(component.as_ref(), body.clone()));
+            if let Err(error) = called {
+                eprintln!("call-once: {error}");
+                std::process::exit(1);
+            }
+        }
         _ => return false,
     }
     true
@@ -478,13 +488,13 @@ fn floor_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
     targets.0
 }
 
-/// The 2019 way (a process per call) and a native jsonrpsee server, each
-/// the benchmark itself serving.
+/// A process per call (the design this project replaces) and a native
+/// jsonrpsee server, each the benchmark itself serving.
 fn baseline_targets(plan: &Plan) -> Vec<Target> {
     let mut targets = Targets::default();
     let own = std::env::current_exe().expect("the benchmark's own path");
     for (name, mode) in [
-        ("2019 way: process per call", "serve-process-per-call"),
+        ("process per call", "serve-process-per-call"),
         ("native jsonrpsee", "serve-jsonrpsee"),
     ] {
         let address = free_loopback_address();
@@ -856,7 +866,7 @@ fn ratios(at_8: &AtEight, head_to_head: &[Outcome]) -> String {
         rate("bare chain") / rate("bare: one component"),
         batches / app,
         rate("app: batches, ungrouped") / app,
-        app / rate("2019 way: process per call"),
+        app / rate("process per call"),
         app / rate("native jsonrpsee"),
         batches / rate("native jsonrpsee"),
     );
