@@ -17,6 +17,7 @@ use crate::methods::FunctionCall;
 use futures::stream::{FuturesUnordered, StreamExt};
 use rpc_protocol::inner::{ListCall, Outcome, OutcomeList, SingleCall};
 use serde_json::value::RawValue;
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// Carries one inner request to a function and brings back its answer body.
@@ -89,7 +90,7 @@ pub type CallResult = Result<Box<RawValue>, ErrorObject>;
 /// request that carried it to the answer that settled it.
 pub type TimedResult = (CallResult, Duration);
 
-/// How the calls of a batch travel (the Spin variable `group_calls`).
+/// How the calls of a batch travel (the setting `group_calls`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Grouping {
     /// One list-form request per function (`group_calls = "true"`, the default).
@@ -121,22 +122,7 @@ pub async fn run_all<T: Transport>(
     grouping: Grouping,
     parallel: usize,
 ) -> Vec<TimedResult> {
-    let mut waiting: std::collections::VecDeque<Job> = Default::default();
-    for (index, call) in calls.iter().enumerate() {
-        let group = match grouping {
-            Grouping::PerFunction => waiting
-                .iter_mut()
-                .find(|job| calls[job.members[0]].function == call.function),
-            Grouping::PerCall => None,
-        };
-        match group {
-            Some(job) => job.members.push(index),
-            None => waiting.push_back(Job {
-                members: vec![index],
-                started: None,
-            }),
-        }
-    }
+    let mut waiting = jobs(calls, grouping);
     let mut results: Vec<Option<TimedResult>> = calls.iter().map(|_| None).collect();
     let mut in_flight = FuturesUnordered::new();
     loop {
@@ -171,6 +157,28 @@ pub async fn run_all<T: Transport>(
             })
         })
         .collect()
+}
+
+/// The function requests that carry `calls`, in the order of each
+/// function's first call: one per function, or one per call.
+fn jobs(calls: &[FunctionCall<'_>], grouping: Grouping) -> VecDeque<Job> {
+    let mut jobs: VecDeque<Job> = VecDeque::new();
+    for (index, call) in calls.iter().enumerate() {
+        let group = match grouping {
+            Grouping::PerFunction => jobs
+                .iter_mut()
+                .find(|job| calls[job.members[0]].function == call.function),
+            Grouping::PerCall => None,
+        };
+        match group {
+            Some(job) => job.members.push(index),
+            None => jobs.push_back(Job {
+                members: vec![index],
+                started: None,
+            }),
+        }
+    }
+    jobs
 }
 
 /// One function request to make: the calls (indices into the message's

@@ -5,7 +5,7 @@
 
 use crate::app::AppInfo;
 use crate::builtin::{discover, echo, BuiltIn};
-use crate::dispatch::{run_all, Grouping, Transport};
+use crate::dispatch::{run_all, Grouping, TimedResult, Transport};
 use crate::jsonrpc::request::InvalidRequest;
 use crate::jsonrpc::response::Outcome;
 use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
@@ -155,14 +155,10 @@ impl Service {
                 Ok(request) => (Some(request.method.clone()), self.plan(request, &mut calls)),
             })
             .collect();
-
-        let discovering = slots
-            .iter()
-            .any(|(_, slot)| matches!(slot, Slot::Discovering { .. }));
         let parallel = self.limits.max_parallel_requests;
         // Discovery first, then the calls: each keeps to the request's
         // bound of function requests in flight.
-        let document: Option<Box<RawValue>> = match discovering {
+        let document = match slots.iter().any(|(_, slot)| slot.is_discovering()) {
             true => Some(
                 discover::document(transport, &self.registry, &self.info, &self.scope, parallel)
                     .await,
@@ -170,44 +166,70 @@ impl Service {
             false => None,
         };
         let results = run_all(transport, &calls, self.grouping, parallel).await;
-        let mut results: Vec<_> = results.into_iter().map(Some).collect();
-        let mut records = Vec::with_capacity(slots.len());
-        let mut responses = Vec::with_capacity(slots.len());
-        for (method, slot) in slots {
-            let (response, record) = match slot {
-                Slot::Answered(response) => {
-                    let outcome = response.error_code().map_or(Ok(()), Err);
-                    (Some(response), unrun(method, outcome))
-                }
-                Slot::Silent { outcome } => (None, unrun(method, outcome)),
-                Slot::Discovering { id } => {
-                    let outcome = match document.clone() {
-                        Some(document) => Outcome::Result(document),
-                        None => Outcome::Error(ErrorObject::internal_error("no document")),
-                    };
-                    (Some(Response::new(id, outcome)), unrun(method, Ok(())))
-                }
-                Slot::Calling { index, id } => {
-                    let (result, duration) = results[index]
-                        .take()
-                        .unwrap_or((Err(ErrorObject::internal_error("not run")), Duration::ZERO));
-                    let record = CallRecord {
-                        method,
-                        function: Some(calls[index].function),
-                        outcome: result.as_ref().map(|_| ()).map_err(|error| error.code),
-                        duration,
-                    };
-                    let outcome = match result {
-                        Ok(result) => Outcome::Result(result),
-                        Err(error) => Outcome::Error(error),
-                    };
-                    (id.map(|id| Response::new(id, outcome)), record)
-                }
-            };
-            responses.extend(response);
-            records.push(record);
+        let mut ran = Ran {
+            calls: &calls,
+            results: results.into_iter().map(Some).collect(),
+            document,
+        };
+        let (responses, records): (Vec<_>, Vec<_>) = slots
+            .into_iter()
+            .map(|(method, slot)| ran.settle(method, slot))
+            .unzip();
+        (responses.into_iter().flatten().collect(), records)
+    }
+}
+
+impl Slot<'_> {
+    fn is_discovering(&self) -> bool {
+        matches!(self, Slot::Discovering { .. })
+    }
+}
+
+/// What the calls and the discovery of a message gave, each result taken
+/// once by the slot waiting for it.
+struct Ran<'c, 'a> {
+    calls: &'c [FunctionCall<'a>],
+    results: Vec<Option<TimedResult>>,
+    document: Option<Box<RawValue>>,
+}
+
+impl<'a> Ran<'_, 'a> {
+    /// An entry's response (none for a notification) and its record.
+    fn settle(
+        &mut self,
+        method: Option<Cow<'a, str>>,
+        slot: Slot<'a>,
+    ) -> (Option<Response<'a>>, CallRecord<'a>) {
+        match slot {
+            Slot::Answered(response) => {
+                let outcome = response.error_code().map_or(Ok(()), Err);
+                (Some(response), unrun(method, outcome))
+            }
+            Slot::Silent { outcome } => (None, unrun(method, outcome)),
+            Slot::Discovering { id } => {
+                let outcome = match self.document.clone() {
+                    Some(document) => Outcome::Result(document),
+                    None => Outcome::Error(ErrorObject::internal_error("no document")),
+                };
+                (Some(Response::new(id, outcome)), unrun(method, Ok(())))
+            }
+            Slot::Calling { index, id } => {
+                let (result, duration) = self.results[index]
+                    .take()
+                    .unwrap_or((Err(ErrorObject::internal_error("not run")), Duration::ZERO));
+                let record = CallRecord {
+                    method,
+                    function: Some(self.calls[index].function),
+                    outcome: result.as_ref().map(|_| ()).map_err(|error| error.code),
+                    duration,
+                };
+                let outcome = match result {
+                    Ok(result) => Outcome::Result(result),
+                    Err(error) => Outcome::Error(error),
+                };
+                (id.map(|id| Response::new(id, outcome)), record)
+            }
         }
-        (responses, records)
     }
 }
 

@@ -92,25 +92,27 @@ impl Settings {
         Ok(Settings { given })
     }
 
-    /// The settings of `pairs`, for tests: a name that is not a setting is
-    /// left out, as the environment's other variables are.
-    pub fn of(pairs: &[(&str, &str)]) -> Self {
-        let given = NAMES
-            .into_iter()
-            .filter_map(|name| {
-                let (_, value) = pairs.iter().find(|(given, _)| *given == name)?;
-                Some((name, (*value).to_owned()))
-            })
-            .collect();
-        Settings { given }
-    }
-
     /// The value of a setting, if given.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.given
             .iter()
             .find(|(given, _)| *given == name)
             .map(|(_, value)| value.as_str())
+    }
+}
+
+#[cfg(test)]
+impl Settings {
+    /// The settings of `pairs`, as an environment with only them would give.
+    pub(crate) fn of(pairs: &[(&str, &str)]) -> Self {
+        Settings::read(|name| {
+            let (_, value) = pairs
+                .iter()
+                .find(|(given, _)| *given == name)
+                .ok_or(VarError::NotPresent)?;
+            Ok((*value).to_owned())
+        })
+        .expect("pairs are UTF-8")
     }
 }
 

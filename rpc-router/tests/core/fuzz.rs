@@ -497,7 +497,12 @@ fn authorization_headers_and_settings_keep_their_properties() {
         let listed = &given.listed;
         let outcome = std::panic::catch_unwind(|| {
             let service = in_process::service();
-            let settings = Settings::of(&given.settings);
+            let settings = Settings::read(|name| {
+                let setting = given.settings.iter().find(|(given, _)| *given == name);
+                let value = setting.map(|(_, value)| value.to_string());
+                value.ok_or(std::env::VarError::NotPresent)
+            })
+            .expect("UTF-8 settings");
             Endpoint::configure(
                 &settings,
                 &given.tokens,
