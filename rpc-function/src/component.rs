@@ -1,16 +1,15 @@
 //! The Spin glue: a function as an HTTP component.
 //!
-//! [`respond`] serves straight from the host's request with `rpc_protocol::body`'s
-//! blocking reads and writes: it asks the host for the method and the body
-//! and nothing else, and writes the answer in one go (a function serves one
-//! request per instance, so blocking waits for nothing else). [`serve`] takes the SDK's
-//! buffered `Request` instead, for a component that looks at the request
-//! itself first (which costs host calls for the URI and every header).
+//! [`respond`] serves straight from the host's request with
+//! `rpc_protocol::body`'s blocking reads and writes: it asks the host for the
+//! method and the body and nothing else (not the URI nor every header, as
+//! the SDK's buffered `Request` would), and writes the answer in one go (a
+//! function serves one request per instance, so blocking waits for nothing
+//! else).
 
 use crate::function::{answer, Answer, Callable};
 use rpc_protocol::body::{self, write, BodyError};
-use spin_sdk::http::{IncomingRequest, Method, Request, Response, ResponseOutparam};
-use std::borrow::Cow;
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 
 /// The methods an inner request may use, for a 405's `allow` header.
 const ALLOW: &str = "GET, POST";
@@ -24,7 +23,7 @@ pub fn respond(
 ) {
     let method = request.method();
     // The router bounds what it sends; a function reads what comes.
-    let read = || body::read(request, usize::MAX, None).map(Cow::Owned);
+    let read = || body::read(request, usize::MAX, None);
     match answer_to(function, method, read) {
         Some(answer) => {
             let json = [("content-type", "application/json")];
@@ -34,30 +33,13 @@ pub fn respond(
     }
 }
 
-/// Serves one inner request already read into a `Request`.
-pub fn serve(function: &(impl Callable + ?Sized), request: Request) -> Response {
-    let read = || Ok(Cow::Borrowed(request.body()));
-    match answer_to(function, request.method().clone(), read) {
-        Some(answer) => Response::builder()
-            .status(answer.status)
-            .header("content-type", "application/json")
-            .body(answer.body)
-            .build(),
-        None => Response::builder()
-            .status(405)
-            .header("allow", ALLOW)
-            .body(())
-            .build(),
-    }
-}
-
 /// What a function answers an inner request: `POST` calls it with the body
 /// `read` gives (read only then), `GET` describes it; `None` for any other
 /// method.
-fn answer_to<'a>(
+fn answer_to(
     function: &(impl Callable + ?Sized),
     method: Method,
-    read: impl FnOnce() -> Result<Cow<'a, [u8]>, BodyError>,
+    read: impl FnOnce() -> Result<Vec<u8>, BodyError>,
 ) -> Option<Answer> {
     Some(match method {
         Method::Post => match read() {

@@ -13,10 +13,11 @@
 //! | 1006 | answers HTTP 503 |
 //! | 1007 | answers, as its result, the `traceparent` header it got (or null) |
 
+use rpc_function::function::{answer, Callable};
 use rpc_function::integer_function::IntegerParams;
-use rpc_function::{component, IntegerFunction};
+use rpc_function::IntegerFunction;
 use rpc_protocol::inner::{InnerRequest, ListCall, SingleCall};
-use spin_sdk::http::{Request, Response};
+use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use std::time::Duration;
 
@@ -55,7 +56,20 @@ fn handle(request: Request) -> Response {
         }
         _ => {}
     }
-    component::serve(&IDENTITY, request)
+    // No fault: the identity, answered as every function answers (a GET
+    // describes it for `rpc.discover`).
+    let (status, body) = match request.method() {
+        Method::Get => (200, IDENTITY.describe()),
+        _ => {
+            let answer = answer(&IDENTITY, request.body());
+            (answer.status, answer.body)
+        }
+    };
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body)
+        .build()
 }
 
 /// The `x` of one call's params, if they hold one.

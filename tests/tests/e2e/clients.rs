@@ -1,5 +1,6 @@
-//! Clients the app must serve unchanged: the 2019 seed's `echo` calls, and
-//! jsonrpsee, a JSON-RPC client from the ecosystem.
+//! Clients the app must serve unchanged: `echo` called on `/rpc/1` with its
+//! argument as a string (as clients written for the demo this app replaces
+//! call it), and jsonrpsee, a JSON-RPC client from the ecosystem.
 
 use crate::checks::*;
 use crate::{Case, Servers};
