@@ -103,6 +103,8 @@ pub async fn run_mix(
     total
 }
 
+/// One connection's share: requests in turn over the workloads, reopening
+/// the connection after an error, until the deadline.
 async fn connection(
     address: SocketAddr,
     workloads: Vec<Workload>,
@@ -113,57 +115,25 @@ async fn connection(
     let mut sender = None;
     let mut turn = 0;
     while Instant::now() < deadline {
-        if sender.is_none() {
-            match open(address).await {
-                Ok(opened) => sender = Some(opened),
+        let connection = match &mut sender {
+            Some(connection) => connection,
+            None => match open(address).await {
+                Ok(opened) => sender.insert(opened),
                 Err(error) => {
                     record_error(&mut measurement, error);
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 }
-            }
-        }
-        let Some(connection) = sender.as_mut() else {
-            continue;
+            },
         };
         if let Some(pause) = pause {
             tokio::time::sleep(pause).await;
         }
         let workload = &workloads[turn % workloads.len()];
         turn += 1;
-        let mut request = hyper::Request::post(&workload.path)
-            .header("host", address.to_string())
-            .header("content-type", "application/json");
-        for (name, value) in &workload.headers {
-            request = request.header(*name, value);
-        }
-        let request = request
-            .body(Full::new(workload.body.clone()))
-            .expect("a valid request");
+        let request = request_of(workload, address);
         let sent = Instant::now();
-        let outcome = async {
-            let response = connection
-                .send_request(request)
-                .await
-                .map_err(|e| e.to_string())?;
-            let status = response.status().as_u16();
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| e.to_string())?
-                .to_bytes();
-            if status != workload.expected_status || body != workload.expected {
-                let shown = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
-                return Err(format!(
-                    "{}: status {status}, body {shown:?}",
-                    workload.path
-                ));
-            }
-            Ok(())
-        }
-        .await;
-        match outcome {
+        match exchange(connection, request, workload).await {
             Ok(()) => {
                 measurement.requests += 1;
                 measurement
@@ -177,6 +147,46 @@ async fn connection(
         }
     }
     measurement
+}
+
+fn request_of(workload: &Workload, address: SocketAddr) -> hyper::Request<Full<Bytes>> {
+    let mut request = hyper::Request::post(&workload.path)
+        .header("host", address.to_string())
+        .header("content-type", "application/json");
+    for (name, value) in &workload.headers {
+        request = request.header(*name, value);
+    }
+    request
+        .body(Full::new(workload.body.clone()))
+        .expect("a valid request")
+}
+
+/// Sends one request and reads the whole answer: an error unless it is the
+/// status and the body the workload expects.
+async fn exchange(
+    connection: &mut http1::SendRequest<Full<Bytes>>,
+    request: hyper::Request<Full<Bytes>>,
+    workload: &Workload,
+) -> Result<(), String> {
+    let response = connection
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    if status != workload.expected_status || body != workload.expected {
+        let shown = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+        return Err(format!(
+            "{}: status {status}, body {shown:?}",
+            workload.path
+        ));
+    }
+    Ok(())
 }
 
 fn record_error(measurement: &mut Measurement, error: String) {

@@ -204,75 +204,85 @@ struct Description<'a> {
 }
 
 impl<'a> Description<'a> {
-    fn method_object(self) -> MethodObject<'a> {
-        let Description {
-            name,
+    fn method_object(mut self) -> MethodObject<'a> {
+        let (summary, description) = self.summary_and_description();
+        let params = self.param_descriptors();
+        let examples = [self.example()];
+        MethodObject {
+            name: self.name,
             summary,
-            errors,
-            param_names: names,
-            mut params,
-            result,
-            mut example_params,
-            example_result,
-        } = self;
-        let required: Vec<String> = match params.get_mut("required").map(Value::take) {
+            description,
+            param_structure: "either",
+            params,
+            result: ContentDescriptor {
+                name: "result",
+                required: None,
+                schema: self.result,
+            },
+            errors: std::iter::once((INVALID_PARAMS, INVALID_PARAMS_MEANING))
+                .chain(self.errors.iter().copied())
+                .map(|(code, message)| ErrorDescription { code, message })
+                .collect(),
+            examples,
+        }
+    }
+
+    /// The summary given, or else the params struct's doc comment: its
+    /// first paragraph is the summary, the rest the description.
+    fn summary_and_description(&self) -> (String, Option<String>) {
+        let doc = self.params["description"].as_str().unwrap_or(self.name);
+        let (summary, description) = match (self.summary, doc.split_once("\n\n")) {
+            (Some(summary), _) => (summary, None),
+            (None, Some((summary, description))) => (summary, Some(description)),
+            (None, None) => (doc, None),
+        };
+        (summary.to_owned(), description.map(str::to_owned))
+    }
+
+    /// A content descriptor per param, in their order by position, each
+    /// with its field's schema taken from the params struct's.
+    fn param_descriptors(&mut self) -> Vec<ContentDescriptor<'a>> {
+        let required: Vec<String> = match self.params.get_mut("required").map(Value::take) {
             Some(Value::Array(required)) => required
                 .into_iter()
                 .filter_map(|name| name.as_str().map(str::to_owned))
                 .collect(),
             _ => Vec::new(),
         };
-        let mut properties = match params.get_mut("properties").map(Value::take) {
+        let mut properties = match self.params.get_mut("properties").map(Value::take) {
             Some(Value::Object(properties)) => properties,
             _ => Map::new(),
         };
-        // The params struct's doc comment: its first paragraph is the summary.
-        let doc = params["description"].as_str().unwrap_or(name);
-        let (summary, description) = match (summary, doc.split_once("\n\n")) {
-            (Some(summary), _) => (summary, None),
-            (None, Some((summary, description))) => (summary, Some(description)),
-            (None, None) => (doc, None),
-        };
-        let (summary, description) = (summary.to_owned(), description.map(str::to_owned));
-        MethodObject {
-            name,
-            summary,
-            description,
-            param_structure: "either",
+        self.param_names
+            .iter()
+            .map(|name| ContentDescriptor {
+                name,
+                required: Some(required.iter().any(|r| r == name)),
+                schema: properties.remove(*name).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// The example, its params by name in their order by position.
+    fn example(&mut self) -> Example<'a> {
+        let names = self.param_names;
+        Example {
+            name: format!("{} example", self.name),
             params: names
                 .iter()
-                .map(|name| ContentDescriptor {
+                .map(|name| ExampleValue {
                     name,
-                    required: Some(required.iter().any(|r| r == name)),
-                    schema: properties.remove(*name).unwrap_or_default(),
+                    value: self
+                        .example_params
+                        .get_mut(*name)
+                        .map(Value::take)
+                        .unwrap_or_default(),
                 })
                 .collect(),
-            result: ContentDescriptor {
+            result: ExampleValue {
                 name: "result",
-                required: None,
-                schema: result,
+                value: self.example_result.take(),
             },
-            errors: std::iter::once((INVALID_PARAMS, INVALID_PARAMS_MEANING))
-                .chain(errors.iter().copied())
-                .map(|(code, message)| ErrorDescription { code, message })
-                .collect(),
-            examples: [Example {
-                name: format!("{name} example"),
-                params: names
-                    .iter()
-                    .map(|name| ExampleValue {
-                        name,
-                        value: example_params
-                            .get_mut(*name)
-                            .map(Value::take)
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-                result: ExampleValue {
-                    name: "result",
-                    value: example_result,
-                },
-            }],
         }
     }
 }

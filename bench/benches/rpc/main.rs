@@ -388,25 +388,32 @@ fn app_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
 /// required, batches ungrouped.
 fn app_variants(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
     let mut targets = Targets::default();
-    // What the call log (on by default) and a token check cost.
+    call_log_off(&mut targets, runtime, on, plan);
+    with_a_token(&mut targets, runtime, on, plan);
+    ungrouped(&mut targets, runtime, on, plan);
+    targets.0
+}
+
+/// What the call log (on by default) costs.
+fn call_log_off(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan) {
     let quiet = Rc::new(Server::start_configured(
         runtime,
         &manifest_path(),
         &[("call_log", "false")],
     ));
     let [single, batches] = app_workloads(&quiet);
+    let name = format!("app{on}, call log off");
+    targets.add(format!("{name}: single calls"), &quiet, single, plan.split);
     targets.add(
-        format!("app{on}, call log off: single calls"),
-        &quiet,
-        single,
-        plan.split,
-    );
-    targets.add(
-        format!("app{on}, call log off: batches of 100"),
+        format!("{name}: batches of 100"),
         &quiet,
         batches,
         plan.split,
     );
+}
+
+/// What a token check costs.
+fn with_a_token(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan) {
     let token = "bench-token-3f9a";
     let guarded = Rc::new(Server::start(
         runtime,
@@ -421,12 +428,12 @@ fn app_variants(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
         json!({"jsonrpc": "2.0", "result": 42, "id": 1}),
         1,
     );
-    targets.add(
-        format!("app{on}, with a token: single calls"),
-        &guarded,
-        single,
-        plan.split,
-    );
+    let name = format!("app{on}, with a token: single calls");
+    targets.add(name, &guarded, single, plan.split);
+}
+
+/// What grouping a batch's calls per function gains.
+fn ungrouped(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan) {
     let ungrouped = Rc::new(Server::start_configured(
         runtime,
         &manifest_path(),
@@ -439,13 +446,8 @@ fn app_variants(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
         batch_of_100_answer(),
         100,
     );
-    targets.add(
-        format!("app{on}: batches, ungrouped"),
-        &ungrouped,
-        batches,
-        plan.all,
-    );
-    targets.0
+    let name = format!("app{on}: batches, ungrouped");
+    targets.add(name, &ungrouped, batches, plan.all);
 }
 
 /// What the app is measured against on `runtime`: the bare chain (with and
@@ -530,48 +532,27 @@ fn app_workloads(server: &Server) -> [Workload; 2] {
 /// (at concurrency 1 and 8) and its batches against native batches, on each
 /// runtime; and the app against itself without work budgets.
 fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2]) -> Vec<Pair<'a>> {
-    let side = |name: &str| {
-        let target = targets.iter().find(|target| target.name == name)?;
-        Some(Side {
-            name: &target.name,
-            address: target.server.address,
-            workload: &target.workload,
-        })
-    };
-    // A pair of two targets, if both run here (the Spin ones only with Spin).
-    let pair = |key: String, concurrency: usize, first: &str, second: &str| {
-        Some(Pair {
-            key,
-            concurrency,
-            sides: [side(first)?, side(second)?],
-        })
-    };
     let mut pairs = Vec::new();
     for (on, prefix) in [("", ""), (" on spin", "spin_")] {
         for (key, concurrency, first, second) in ON_EACH_RUNTIME {
-            pairs.extend(pair(
+            pairs.extend(pair_of(
+                targets,
                 format!("{prefix}{key}"),
                 *concurrency,
-                &first.replace("{on}", on),
-                &second.replace("{on}", on),
+                [&first.replace("{on}", on), &second.replace("{on}", on)],
             ));
         }
     }
-    pairs.extend(pair(
+    pairs.extend(pair_of(
+        targets,
         "batch100_vs_jsonrpsee_batch100".into(),
         8,
-        "app: batches of 100",
-        "native jsonrpsee: batches of 100",
+        ["app: batches of 100", "native jsonrpsee: batches of 100"],
     ));
-    for (key, with, (workload, address)) in [
-        ("work_budget_single", "app: single calls", &unbudgeted[0]),
-        (
-            "work_budget_batch100",
-            "app: batches of 100",
-            &unbudgeted[1],
-        ),
-    ] {
-        pairs.extend(side(with).map(|with| Pair {
+    let budgeted = ["app: single calls", "app: batches of 100"];
+    let keys = ["work_budget_single", "work_budget_batch100"];
+    for ((key, with), (workload, address)) in keys.into_iter().zip(budgeted).zip(unbudgeted) {
+        pairs.extend(side_of(targets, with).map(|with| Pair {
             key: key.into(),
             concurrency: 8,
             sides: [
@@ -585,6 +566,29 @@ fn pairs<'a>(targets: &'a [Target], unbudgeted: &'a [(Workload, SocketAddr); 2])
         }));
     }
     pairs
+}
+
+/// A pair of two targets, if both run here (the Spin ones only with Spin).
+fn pair_of<'a>(
+    targets: &'a [Target],
+    key: String,
+    concurrency: usize,
+    [first, second]: [&str; 2],
+) -> Option<Pair<'a>> {
+    Some(Pair {
+        key,
+        concurrency,
+        sides: [side_of(targets, first)?, side_of(targets, second)?],
+    })
+}
+
+fn side_of<'a>(targets: &'a [Target], name: &str) -> Option<Side<'a>> {
+    let target = targets.iter().find(|target| target.name == name)?;
+    Some(Side {
+        name: &target.name,
+        address: target.server.address,
+        workload: &target.workload,
+    })
 }
 
 /// The pairs measured head to head on each runtime (`spin_` before the key

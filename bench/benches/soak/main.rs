@@ -17,7 +17,7 @@
 use bench::load::{self, Workload};
 use bytes::Bytes;
 use harness::{build_app, manifest_path, Runtime, Server};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 /// Connections kept open by the soak load.
@@ -56,49 +56,73 @@ fn main() {
     println!(
         "saturation: {saturated_rate:.0} requests/s on {CONNECTIONS} connections; soaking {seconds} s at about half, RSS after warm-up {rss_start:.1} MiB"
     );
+    let soaked = soak(&runtime, &server, &mix, seconds, pause);
+    let rss_end = resident_mib(&server);
+    let flat = rss_end <= rss_start * 1.2 + 16.0;
+    println!(
+        "soak: {} requests sent, {} answers checked and correct, {} unexpected errors; RSS {rss_start:.1} -> {rss_end:.1} MiB ({})",
+        soaked.sent,
+        soaked.sent - soaked.errors,
+        soaked.errors,
+        if flat { "flat" } else { "GREW" }
+    );
+    let left_running = server.stop().err();
+    if soaked.errors > 0 || !flat || left_running.is_some() {
+        eprintln!(
+            "FAILED: {}",
+            left_running
+                .or(soaked.first_error)
+                .unwrap_or_else(|| "resident memory grew".into())
+        );
+        std::process::exit(1);
+    }
+}
 
-    let (mut sent, mut errors) = (0_u64, 0_u64);
-    let mut first_error = None;
+/// What the soak sent, in all.
+struct Soaked {
+    sent: u64,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+/// Runs the mix for `seconds` with `pause` between a connection's requests,
+/// printing each interval's figures.
+fn soak(
+    runtime: &tokio::runtime::Runtime,
+    server: &Server,
+    mix: &[Workload],
+    seconds: u64,
+    pause: Duration,
+) -> Soaked {
+    let mut soaked = Soaked {
+        sent: 0,
+        errors: 0,
+        first_error: None,
+    };
     let mut elapsed = 0;
     while elapsed < seconds {
         let length = INTERVAL.as_secs().min(seconds - elapsed);
         let window = runtime.block_on(load::run_mix(
             server.address,
-            &mix,
+            mix,
             CONNECTIONS,
             Duration::from_secs(length),
             Some(pause),
         ));
         elapsed += length;
-        sent += window.requests + window.errors;
-        errors += window.errors;
-        first_error = first_error.or(window.first_error.clone());
+        soaked.sent += window.requests + window.errors;
+        soaked.errors += window.errors;
+        soaked.first_error = soaked.first_error.or(window.first_error.clone());
         println!(
             "t={elapsed:>4} s  {:>7.0} requests/s  p50 {:.2} ms  p99 {:.2} ms  errors {}  RSS {:.1} MiB",
             window.requests_per_second(),
             window.percentile_ms(50.0),
             window.percentile_ms(99.0),
             window.errors,
-            resident_mib(&server)
+            resident_mib(server)
         );
     }
-    let rss_end = resident_mib(&server);
-    let flat = rss_end <= rss_start * 1.2 + 16.0;
-    println!(
-        "soak: {sent} requests sent, {} answers checked and correct, {errors} unexpected errors; RSS {rss_start:.1} -> {rss_end:.1} MiB ({})",
-        sent - errors,
-        if flat { "flat" } else { "GREW" }
-    );
-    let left_running = server.stop().err();
-    if errors > 0 || !flat || left_running.is_some() {
-        eprintln!(
-            "FAILED: {}",
-            left_running
-                .or(first_error)
-                .unwrap_or_else(|| "resident memory grew".into())
-        );
-        std::process::exit(1);
-    }
+    soaked
 }
 
 /// The mix, each answer probed once and checked for its meaning.
@@ -137,28 +161,32 @@ fn workloads(server: &Server) -> Vec<Workload> {
     ];
     cases
         .into_iter()
-        .map(|(body, status, meaning)| {
-            let answer = harness::client::post(&server.url("/rpc"), &body);
-            assert_eq!(answer.status, status, "{body}: {}", answer.text());
-            match meaning {
-                Some(meaning) => assert_eq!(answer.json(), meaning, "{body}"),
-                None if status == 200 => assert!(
-                    answer.json()["error"]["code"].is_i64(),
-                    "{body}: {}",
-                    answer.text()
-                ),
-                None => assert!(answer.body.is_empty()),
-            }
-            Workload {
-                path: "/rpc".into(),
-                body: Bytes::from(body),
-                expected_status: status,
-                expected: Bytes::from(answer.body),
-                calls_per_request: 1,
-                headers: Vec::new(),
-            }
-        })
+        .map(|(body, status, meaning)| probed(server, body, status, meaning))
         .collect()
+}
+
+/// A workload of `body`, its answer checked once: the `status`, and the
+/// `meaning` if given (else an error object, or no body for 204).
+fn probed(server: &Server, body: String, status: u16, meaning: Option<Value>) -> Workload {
+    let answer = harness::client::post(&server.url("/rpc"), &body);
+    assert_eq!(answer.status, status, "{body}: {}", answer.text());
+    match meaning {
+        Some(meaning) => assert_eq!(answer.json(), meaning, "{body}"),
+        None if status == 200 => assert!(
+            answer.json()["error"]["code"].is_i64(),
+            "{body}: {}",
+            answer.text()
+        ),
+        None => assert!(answer.body.is_empty()),
+    }
+    Workload {
+        path: "/rpc".into(),
+        body: Bytes::from(body),
+        expected_status: status,
+        expected: Bytes::from(answer.body),
+        calls_per_request: 1,
+        headers: Vec::new(),
+    }
 }
 
 /// The host's resident memory now, in MiB.
