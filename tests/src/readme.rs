@@ -60,9 +60,20 @@ pub fn curl_examples(readme: &str) -> Vec<CurlExample> {
             expected.push(next.to_owned());
             lines.next();
         }
-        let Some(url) = url_in(command) else {
-            continue;
-        };
+        examples.extend(CurlExample::parse(command, expected.join("\n"), &variables));
+    }
+    examples
+}
+
+impl CurlExample {
+    /// The example of one `curl` line (none without a URL), with the
+    /// output written under it and the variables of the `spin up` above.
+    fn parse(
+        command: &str,
+        expected: String,
+        variables: &[(String, String)],
+    ) -> Option<CurlExample> {
+        let url = url_in(command)?;
         let body = quoted_after(command, "-d ");
         let method = match command.split_once("-X ") {
             Some((_, rest)) => rest
@@ -82,17 +93,16 @@ pub fn curl_examples(readme: &str) -> Vec<CurlExample> {
                 Some((name.trim().to_owned(), value.trim().to_owned()))
             })
             .collect();
-        examples.push(CurlExample {
+        Some(CurlExample {
             command: command.to_owned(),
             url,
             method,
             headers,
             body,
-            expected: expected.join("\n"),
-            variables: variables.clone(),
-        });
+            expected,
+            variables: variables.to_vec(),
+        })
     }
-    examples
 }
 
 /// The `--variable name=value` arguments of a `spin up` line (a value may

@@ -49,6 +49,43 @@ pub struct Browser {
 #[derive(Debug, Clone)]
 pub struct Element(String);
 
+/// What to ask ChromeDriver for: headless Chromium at `browser`, with a
+/// profile of its own.
+fn capabilities(browser: &Path, profile: &Path) -> Value {
+    // As root, Chromium runs only without its sandbox; the rest keeps it
+    // from reaching for the network, which these machines do not have.
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1100,1500",
+        &format!("--user-data-dir={}", profile.display()),
+    ];
+    json!({"capabilities": {"alwaysMatch": {
+        "browserName": "chrome",
+        "goog:chromeOptions": {"binary": browser, "args": args},
+    }}})
+}
+
+/// The browser's and the driver's versions, from the session's capabilities.
+fn versions(capabilities: &Value) -> String {
+    format!(
+        "{} {}, ChromeDriver {}",
+        capabilities["browserName"].as_str().unwrap_or("?"),
+        capabilities["browserVersion"].as_str().unwrap_or("?"),
+        capabilities["chrome"]["chromedriverVersion"]
+            .as_str()
+            .and_then(|v| v.split_whitespace().next())
+            .unwrap_or("?"),
+    )
+}
+
 impl Browser {
     /// Starts ChromeDriver on a free port and a headless Chromium through it.
     pub fn start(browser: &Path, driver: &Path) -> Result<Browser, String> {
@@ -69,25 +106,7 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = std::env::temp_dir().join(format!("explorer-browser-{port}"));
-        // As root, Chromium runs only without its sandbox; the rest keeps it
-        // from reaching for the network, which these machines do not have.
-        let args = [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-            "--window-size=1100,1500",
-            &format!("--user-data-dir={}", profile.display()),
-        ];
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": browser, "args": args},
-        }}});
+        let capabilities = capabilities(browser, &profile);
         let mut session = Browser {
             driver,
             session: String::new(),
@@ -99,16 +118,7 @@ impl Browser {
             "{base}/session/{}",
             answer["sessionId"].as_str().ok_or("no session id")?
         );
-        let capabilities = &answer["capabilities"];
-        session.versions = format!(
-            "{} {}, ChromeDriver {}",
-            capabilities["browserName"].as_str().unwrap_or("?"),
-            capabilities["browserVersion"].as_str().unwrap_or("?"),
-            capabilities["chrome"]["chromedriverVersion"]
-                .as_str()
-                .and_then(|v| v.split_whitespace().next())
-                .unwrap_or("?"),
-        );
+        session.versions = versions(&answer["capabilities"]);
         Ok(session)
     }
 

@@ -101,6 +101,7 @@ fn explorer_in_a_browser(runtime: &Runtime, chromium: &Path, driver: &Path) -> R
 /// The token the guarded app accepts, for `double` only.
 const TOKEN: &str = "page-token-8Kq";
 
+/// The explorer's journeys, in turn, on the same browser.
 fn drive(
     browser: &Browser,
     app: &Server,
@@ -108,24 +109,45 @@ fn drive(
     guarded: &Server,
     screenshot: &Path,
 ) -> Result<(), Failed> {
-    // It lists what is deployed.
     browser.goto(&app.url("/"))?;
-    let expected = deployed(&manifest_path());
+    lists_what_is_deployed(browser, &manifest_path())?;
+    every_field_has_a_label(browser)?;
+    double_by_keyboard_alone(browser)?;
+    triple_refuses_a_fraction(browser)?;
+    a_batch_answers_in_order(browser)?;
+    browser
+        .execute("document.querySelector(\"section[data-method='double']\").scrollIntoView()")?;
+    browser.screenshot(screenshot)?;
+    eprintln!("screenshot in {}", screenshot.display());
+    asks_for_a_token_and_lists_its_scope(browser, guarded)?;
+    // An app with another function: the page lists it too.
+    browser.goto(&faults.url("/"))?;
+    lists_what_is_deployed(browser, &faults_manifest_path())
+}
+
+/// It lists what the manifest deploys.
+fn lists_what_is_deployed(browser: &Browser, manifest: &Path) -> Result<(), Failed> {
+    let expected = deployed(manifest);
     let names = listed(browser, expected.len())?;
     expect(names == expected, || {
         format!("the page lists {names:?}, deployed: {expected:?}")
-    })?;
+    })
+}
 
-    // Every input, select and text area has a label.
+/// Every input, select and text area has a label.
+fn every_field_has_a_label(browser: &Browser) -> Result<(), Failed> {
     let unlabeled = browser.execute(
         "return [...document.querySelectorAll('input, select, textarea')]
             .filter(e => !e.labels || e.labels.length === 0).map(e => e.outerHTML)",
     )?;
     expect(unlabeled.as_array().is_some_and(Vec::is_empty), || {
         format!("inputs without a label: {unlabeled}")
-    })?;
+    })
+}
 
-    // `double` with 21, by keyboard alone: Tab to its input, type, Enter.
+/// `double` with 21, by keyboard alone: Tab to its input, type, Enter; the
+/// result shown, and the equivalent curl.
+fn double_by_keyboard_alone(browser: &Browser) -> Result<(), Failed> {
     let input = "section[data-method='double'] input[data-param='x']";
     let mut reached = false;
     for _ in 0..60 {
@@ -156,9 +178,11 @@ fn drive(
     expect(
         curl.starts_with("curl -s -d '") && curl.contains("\"double\"") && curl.ends_with("/rpc"),
         || format!("the equivalent curl: {curl:?}"),
-    )?;
+    )
+}
 
-    // `triple` with 1.5: the refusal shown as an error, with its code.
+/// `triple` with 1.5: the refusal shown as an error, with its code.
+fn triple_refuses_a_fraction(browser: &Browser) -> Result<(), Failed> {
     let triple = browser.wait_for("section[data-method='triple'] input[data-param='x']")?;
     browser.type_into(&triple, "1.5")?;
     browser.click(&browser.wait_for("section[data-method='triple'] button[type=submit]")?)?;
@@ -166,9 +190,11 @@ fn drive(
     let shown = browser.text(&error)?;
     expect(shown.starts_with("Error -32602:"), || {
         format!("triple(1.5) shows {shown:?}")
-    })?;
+    })
+}
 
-    // A batch of two calls: its answers in order.
+/// A batch of two calls: its answers in order.
+fn a_batch_answers_in_order(browser: &Browser) -> Result<(), Failed> {
     browser.execute(
         "const rows = document.querySelectorAll('#batch-rows .row');
          rows[0].querySelector('select').value = 'double';
@@ -184,29 +210,17 @@ fn drive(
     expect(
         outcomes == serde_json::json!(["Result: 2", "Result: 6"]),
         || format!("the batch shows {outcomes}"),
-    )?;
+    )
+}
 
-    browser
-        .execute("document.querySelector(\"section[data-method='double']\").scrollIntoView()")?;
-    browser.screenshot(screenshot)?;
-    eprintln!("screenshot in {}", screenshot.display());
-
-    // Where the endpoint asks for a token, the page asks for it, and then
-    // lists what that token may call.
+/// Where the endpoint asks for a token, the page asks for it, and then
+/// lists what that token may call.
+fn asks_for_a_token_and_lists_its_scope(browser: &Browser, guarded: &Server) -> Result<(), Failed> {
     browser.goto(&guarded.url("/"))?;
     let field = browser.wait_for("#auth:not([hidden]) #token")?;
     browser.type_into(&field, &format!("{TOKEN}{ENTER}"))?;
     let names = listed(browser, 2)?;
     expect(names == ["double", "rpc.discover"], || {
         format!("with a token for double, the page lists {names:?}")
-    })?;
-
-    // An app with another function: the page lists it too.
-    browser.goto(&faults.url("/"))?;
-    let expected = deployed(&faults_manifest_path());
-    let names = listed(browser, expected.len())?;
-    expect(
-        names == expected && names.contains(&"test.faulty".to_owned()),
-        || format!("the test-only app's page lists {names:?}, deployed: {expected:?}"),
-    )
+    })
 }

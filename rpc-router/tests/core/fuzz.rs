@@ -153,67 +153,87 @@ fn entry(rng: &mut Rng) -> Entry {
             notification: false,
         };
     }
-    let mut members = Vec::new();
-    let mut valid = true;
-    match rng.below(12) {
-        0 => valid = false,
-        1 => {
-            members.push(format!(
-                "\"jsonrpc\":{}",
-                rng.pick(&["\"1.0\"", "2.0", "null", "\"2.0 \""])
-            ));
-            valid = false;
-        }
-        _ => members.push("\"jsonrpc\":\"2.0\"".to_owned()),
-    }
-    let method = if rng.chance(95) {
-        Some(rng.pick(METHODS))
-    } else {
-        None
+    let mut object = RequestObject {
+        members: Vec::new(),
+        valid: true,
     };
-    match method {
-        Some(method) => {
-            valid &= method.starts_with('"');
-            members.push(format!("\"method\":{method}"));
-        }
-        None => valid = false,
-    }
+    object.version(rng);
+    object.method(rng);
     if let Some(params) = params(rng) {
-        valid &= params.starts_with('[') || params.starts_with('{');
-        members.push(format!("\"params\":{params}"));
+        object.valid &= params.starts_with('[') || params.starts_with('{');
+        object.members.push(format!("\"params\":{params}"));
     }
-    let mut id = None;
-    let mut has_id = false;
-    match rng.below(10) {
-        0..=2 => {}
-        3 => {
-            members.push(format!("\"id\":{}", rng.pick(BAD_IDS)));
-            has_id = true;
-            valid = false;
-        }
-        _ => {
-            let token = rng.pick(IDS).to_owned();
-            members.push(format!("\"id\":{token}"));
-            id = Some(token);
-            has_id = true;
-        }
-    }
+    let (id, has_id) = object.id(rng);
     if rng.chance(10) {
-        members.push("\"extra\":{\"deep\":[1,2,{\"x\":null}]}".to_owned());
+        let extra = "\"extra\":{\"deep\":[1,2,{\"x\":null}]}";
+        object.members.push(extra.to_owned());
     }
-    // Member order does not matter to JSON-RPC: shuffle it.
-    for i in (1..members.len()).rev() {
-        members.swap(i, rng.below(i + 1));
-    }
-    let text = format!(
-        "{{{}}}",
-        members.join(if rng.chance(50) { "," } else { " , " })
-    );
+    let valid = object.valid;
     // An invalid request is answered with id null unless its id was readable.
     Entry {
-        text,
+        text: object.text(rng),
         id: if valid || id.is_some() { id } else { None },
         notification: valid && !has_id,
+    }
+}
+
+/// A request object being generated: its members, and whether it is valid.
+struct RequestObject {
+    members: Vec<String>,
+    valid: bool,
+}
+
+impl RequestObject {
+    /// `"jsonrpc"`: mostly right, sometimes wrong or missing.
+    fn version(&mut self, rng: &mut Rng) {
+        match rng.below(12) {
+            0 => self.valid = false,
+            1 => {
+                let wrong = rng.pick(&["\"1.0\"", "2.0", "null", "\"2.0 \""]);
+                self.members.push(format!("\"jsonrpc\":{wrong}"));
+                self.valid = false;
+            }
+            _ => self.members.push("\"jsonrpc\":\"2.0\"".to_owned()),
+        }
+    }
+
+    /// `"method"`: one of [`METHODS`] (some not strings), rarely missing.
+    fn method(&mut self, rng: &mut Rng) {
+        if !rng.chance(95) {
+            self.valid = false;
+            return;
+        }
+        let method = rng.pick(METHODS);
+        self.valid &= method.starts_with('"');
+        self.members.push(format!("\"method\":{method}"));
+    }
+
+    /// `"id"`: none, a bad one, or a good one; the good one's token, and
+    /// whether there is an id at all.
+    fn id(&mut self, rng: &mut Rng) -> (Option<String>, bool) {
+        match rng.below(10) {
+            0..=2 => (None, false),
+            3 => {
+                self.members.push(format!("\"id\":{}", rng.pick(BAD_IDS)));
+                self.valid = false;
+                (None, true)
+            }
+            _ => {
+                let token = rng.pick(IDS).to_owned();
+                self.members.push(format!("\"id\":{token}"));
+                (Some(token), true)
+            }
+        }
+    }
+
+    /// The object's text, its members shuffled (their order does not
+    /// matter to JSON-RPC).
+    fn text(mut self, rng: &mut Rng) -> String {
+        for i in (1..self.members.len()).rev() {
+            self.members.swap(i, rng.below(i + 1));
+        }
+        let separator = if rng.chance(50) { "," } else { " , " };
+        format!("{{{}}}", self.members.join(separator))
     }
 }
 
