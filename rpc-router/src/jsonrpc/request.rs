@@ -118,33 +118,29 @@ mod tests {
     }
 
     #[test]
-    fn requests_and_notifications_of_the_spec() {
+    fn requests_and_notifications_keep_what_they_were_sent() {
         let cases = [
-            // §4 and §7: positional and named parameters, ids as sent
+            // params by position or by name, kept as sent; ids as sent
             (
-                r#"{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}"#,
-                valid("subtract", Some("[42, 23]"), Some("1")),
+                r#"{"jsonrpc": "2.0", "method": "m", "params": [4, 2], "id": 1}"#,
+                valid("m", Some("[4, 2]"), Some("1")),
             ),
             (
-                r#"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#,
-                valid(
-                    "subtract",
-                    Some(r#"{"subtrahend": 23, "minuend": 42}"#),
-                    Some("3"),
-                ),
+                r#"{"jsonrpc": "2.0", "method": "m", "params": {"b": 2, "a": 4}, "id": "x"}"#,
+                valid("m", Some(r#"{"b": 2, "a": 4}"#), Some("\"x\"")),
             ),
             // §4.1: a notification has no id; `"id": null` is not one
             (
-                r#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#,
-                valid("update", Some("[1,2,3,4,5]"), None),
+                r#"{"jsonrpc": "2.0", "method": "n", "params": [1]}"#,
+                valid("n", Some("[1]"), None),
             ),
             (
-                r#"{"jsonrpc": "2.0", "method": "foobar"}"#,
-                valid("foobar", None, None),
+                r#"{"jsonrpc": "2.0", "method": "n"}"#,
+                valid("n", None, None),
             ),
             (
-                r#"{"jsonrpc": "2.0", "method": "foobar", "id": null}"#,
-                valid("foobar", None, Some("null")),
+                r#"{"jsonrpc": "2.0", "method": "n", "id": null}"#,
+                valid("n", None, Some("null")),
             ),
             // ids keep every digit and their form
             (
