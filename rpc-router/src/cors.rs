@@ -219,16 +219,11 @@ mod tests {
                 header(&headers, "access-control-allow-methods"),
                 Some("POST")
             );
-            let asked = header(&headers, "access-control-allow-headers").unwrap();
-            for name in [
-                "authorization",
-                "content-type",
-                "traceparent",
-                "tracestate",
-                "x-request-id",
-            ] {
-                assert!(asked.contains(name), "{asked}");
-            }
+            // Which headers, the e2e suite checks by name through a browser's eyes.
+            assert_eq!(
+                header(&headers, "access-control-allow-headers"),
+                Some(ALLOW_HEADERS)
+            );
             assert!(header(&headers, "access-control-max-age").is_some());
             assert_eq!(cors.allowed_methods(), "POST, OPTIONS");
         }

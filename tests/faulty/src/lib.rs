@@ -13,11 +13,8 @@
 //! | 1006 | answers HTTP 503 |
 //! | 1007 | answers, as its result, the `traceparent` header it got (or null) |
 
-use rpc_function::function::{answer, Callable};
-use rpc_function::integer_function::IntegerParams;
 use rpc_function::IntegerFunction;
-use rpc_protocol::inner::{InnerRequest, ListCall, SingleCall};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 use std::time::Duration;
 
@@ -30,14 +27,7 @@ const IDENTITY: IntegerFunction = IntegerFunction {
 
 #[http_component]
 fn handle(request: Request) -> Response {
-    let fault = match InnerRequest::parse(request.body()) {
-        Ok(InnerRequest::Single(SingleCall { params })) => x(params),
-        Ok(InnerRequest::List(ListCall { calls })) => calls
-            .into_iter()
-            .filter_map(x)
-            .find(|x| (1001..=1007).contains(x)),
-        Err(_) => None,
-    };
+    let fault = test_function::fault_in(&request, 1001..=1007);
     match fault {
         Some(1001) => panic!("faulty: trapping on purpose"),
         Some(1002) =>
@@ -56,24 +46,5 @@ fn handle(request: Request) -> Response {
         }
         _ => {}
     }
-    // No fault: the identity, answered as every function answers (a GET
-    // describes it for `rpc.discover`).
-    let (status, body) = match request.method() {
-        Method::Get => (200, IDENTITY.describe()),
-        _ => {
-            let answer = answer(&IDENTITY, request.body());
-            (answer.status, answer.body)
-        }
-    };
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(body)
-        .build()
-}
-
-/// The `x` of one call's params, if they hold one.
-fn x(params: Option<&serde_json::value::RawValue>) -> Option<i64> {
-    let params: IntegerParams = rpc_function::params::read(params).ok()?;
-    Some(params.x.0)
+    test_function::answer_as_any(&IDENTITY, &request)
 }

@@ -8,11 +8,8 @@
 //! | 2002 | memory: allocates and fills 1 GiB, a mebibyte at a time |
 //! | 2003 | work: a plain endless loop, spending the whole default budget |
 
-use rpc_function::function::{answer, Callable};
-use rpc_function::integer_function::IntegerParams;
 use rpc_function::IntegerFunction;
-use rpc_protocol::inner::{InnerRequest, ListCall, SingleCall};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 use std::hint::black_box;
 
@@ -25,14 +22,7 @@ const IDENTITY: IntegerFunction = IntegerFunction {
 
 #[http_component]
 fn handle(request: Request) -> Response {
-    let hog = match InnerRequest::parse(request.body()) {
-        Ok(InnerRequest::Single(SingleCall { params })) => x(params),
-        Ok(InnerRequest::List(ListCall { calls })) => calls
-            .into_iter()
-            .filter_map(x)
-            .find(|x| (2001..=2003).contains(x)),
-        Err(_) => None,
-    };
+    let hog = test_function::fault_in(&request, 2001..=2003);
     match hog {
         Some(2001) => {
             let mut buffer = vec![0u8; 16 << 20];
@@ -60,24 +50,5 @@ fn handle(request: Request) -> Response {
         }
         _ => {}
     }
-    // No fault: the identity, answered as every function answers (a GET
-    // describes it for `rpc.discover`).
-    let (status, body) = match request.method() {
-        Method::Get => (200, IDENTITY.describe()),
-        _ => {
-            let answer = answer(&IDENTITY, request.body());
-            (answer.status, answer.body)
-        }
-    };
-    Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(body)
-        .build()
-}
-
-/// The `x` of one call's params, if they hold one.
-fn x(params: Option<&serde_json::value::RawValue>) -> Option<i64> {
-    let params: IntegerParams = rpc_function::params::read(params).ok()?;
-    Some(params.x.0)
+    test_function::answer_as_any(&IDENTITY, &request)
 }
