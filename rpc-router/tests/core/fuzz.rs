@@ -503,11 +503,49 @@ fn configuration(rng: &mut Rng) -> Configuration {
     }
 }
 
+/// The endpoint a generated configuration gives; `None` if it is refused,
+/// which must name the variable and never a token of it.
+fn configured(i: u64, given: &Configuration) -> Option<rpc_router::endpoint::Endpoint> {
+    use rpc_router::endpoint::Endpoint;
+    use rpc_router::settings::Settings;
+
+    let outcome = std::panic::catch_unwind(|| {
+        let service = in_process::service();
+        let settings = Settings::read(|name| {
+            let setting = given.settings.iter().find(|(given, _)| *given == name);
+            let value = setting.map(|(_, value)| value.to_string());
+            value.ok_or(std::env::VarError::NotPresent)
+        })
+        .expect("UTF-8 settings");
+        Endpoint::configure(
+            &settings,
+            &given.tokens,
+            given.cors_origins,
+            service.registry,
+            service.info,
+        )
+    });
+    let Ok(configured) = outcome else {
+        panic!(
+            "input #{i}: configuring panicked on {:?}, {:?}, {:?}",
+            given.tokens, given.cors_origins, given.settings
+        );
+    };
+    match configured {
+        Ok(endpoint) => Some(endpoint),
+        Err(error) => {
+            for token in given.listed.iter().filter(|token| token.len() >= 6) {
+                assert!(!error.contains(token.as_str()), "input #{i}: {error}");
+            }
+            None
+        }
+    }
+}
+
 #[test]
 fn authorization_headers_and_settings_keep_their_properties() {
-    use rpc_router::endpoint::{Endpoint, Head};
+    use rpc_router::endpoint::Head;
     use rpc_router::methods::Scope;
-    use rpc_router::settings::Settings;
 
     let inputs = fuzz_inputs(3_000);
     let mut rng = Rng(0xa17 | 1);
@@ -515,37 +553,8 @@ fn authorization_headers_and_settings_keep_their_properties() {
     for i in 0..inputs {
         let given = configuration(&mut rng);
         let listed = &given.listed;
-        let outcome = std::panic::catch_unwind(|| {
-            let service = in_process::service();
-            let settings = Settings::read(|name| {
-                let setting = given.settings.iter().find(|(given, _)| *given == name);
-                let value = setting.map(|(_, value)| value.to_string());
-                value.ok_or(std::env::VarError::NotPresent)
-            })
-            .expect("UTF-8 settings");
-            Endpoint::configure(
-                &settings,
-                &given.tokens,
-                given.cors_origins,
-                service.registry,
-                service.info,
-            )
-        });
-        let Ok(configured) = outcome else {
-            panic!(
-                "input #{i}: configuring panicked on {:?}, {:?}, {:?}",
-                given.tokens, given.cors_origins, given.settings
-            );
-        };
-        let mut endpoint = match configured {
-            Ok(endpoint) => endpoint,
-            Err(error) => {
-                // A refusal names the variable, never a token of it.
-                for token in listed.iter().filter(|token| token.len() >= 6) {
-                    assert!(!error.contains(token.as_str()), "input #{i}: {error}");
-                }
-                continue;
-            }
+        let Some(mut endpoint) = configured(i, &given) else {
+            continue;
         };
         configured_tokens += u64::from(!endpoint.tokens.is_open());
         for _ in 0..8 {

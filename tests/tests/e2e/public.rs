@@ -15,13 +15,17 @@ use std::time::{Duration, Instant};
 pub const CASES: &[(&str, Case)] = cases![
     without_a_valid_token_nothing_is_read,
     a_huge_authorization_header_is_refused_by_http_and_the_next_request_is_served,
-    a_token_calls_only_its_scope_and_discovers_only_it,
+    a_token_calls_only_its_scope,
+    a_token_discovers_only_its_scope,
     jsonrpsee_sends_a_bearer_token,
     the_health_route_stays_open,
     a_malformed_tokens_variable_never_opens_the_endpoint,
-    cors_answers_allowed_origins_only,
+    cors_preflights_pass_for_the_allowed_origin_only,
+    cors_calls_are_answered_by_their_origin,
     without_cors_options_is_just_another_method,
     the_call_log_has_a_line_per_request_and_nothing_it_carried,
+    refused_and_early_answered_requests_are_logged_too,
+    without_a_request_id_the_router_makes_one_up,
     the_trace_context_reaches_the_function,
 ];
 
@@ -129,7 +133,7 @@ fn a_huge_authorization_header_is_refused_by_http_and_the_next_request_is_served
     expect_eq(reply["result"].clone(), json!(10), "the next request")
 }
 
-fn a_token_calls_only_its_scope_and_discovers_only_it(servers: &Servers) -> Result<(), Failed> {
+fn a_token_calls_only_its_scope(servers: &Servers) -> Result<(), Failed> {
     let server = &servers.guarded;
     let envelope = |function: &str| {
         json!({"Service Name": "s", "Type": "Execution",
@@ -186,8 +190,11 @@ fn a_token_calls_only_its_scope_and_discovers_only_it(servers: &Servers) -> Resu
             json!(-32601),
         ],
         "the admin's batch (a token given as its digest)",
-    )?;
+    )
+}
 
+fn a_token_discovers_only_its_scope(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.guarded;
     let discover = call("rpc.discover", json!([]), json!(7));
     let listed = |token: &str| -> Result<Vec<String>, Failed> {
         let reply = json_reply(&post_with(
@@ -276,7 +283,7 @@ fn a_malformed_tokens_variable_never_opens_the_endpoint(servers: &Servers) -> Re
     )
 }
 
-fn cors_answers_allowed_origins_only(servers: &Servers) -> Result<(), Failed> {
+fn cors_preflights_pass_for_the_allowed_origin_only(servers: &Servers) -> Result<(), Failed> {
     let server = &servers.guarded;
     let preflight = |origin: &str| {
         raw(
@@ -332,8 +339,11 @@ fn cors_answers_allowed_origins_only(servers: &Servers) -> Result<(), Failed> {
         other.header("access-control-allow-origin"),
         None,
         "no CORS header",
-    )?;
+    )
+}
 
+fn cors_calls_are_answered_by_their_origin(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.guarded;
     let origin = ("origin", ORIGIN.as_bytes());
     let token = bearer(READER);
     let call = call("double", json!([3]), json!(1));
@@ -497,8 +507,11 @@ fn the_call_log_has_a_line_per_request_and_nothing_it_carried(
     let text = line.to_string();
     check(!text.contains("987654") && !text.contains(READER), || {
         format!("no params, results or tokens in the log: {text}")
-    })?;
+    })
+}
 
+fn refused_and_early_answered_requests_are_logged_too(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.guarded;
     let refused_id = format!("log-refused-{}", std::process::id());
     let headers = [
         ("authorization", &b"Bearer wrong-token"[..]),
@@ -532,10 +545,13 @@ fn the_call_log_has_a_line_per_request_and_nothing_it_carried(
     )?;
     check(!server.log_text().contains("wrong-token"), || {
         "a token in the log".into()
-    })?;
+    })
+}
 
-    // Without an x-request-id, the router makes one up (the line is found
-    // by a trace id of its own: the cases share the server).
+fn without_a_request_id_the_router_makes_one_up(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.guarded;
+    let token = bearer(READER);
+    // The line is found by a trace id of its own: the cases share the server.
     let own_trace = format!("{:032x}", (u128::from(std::process::id()) << 64) | 0x5eed);
     let traceparent = format!("00-{own_trace}-00f067aa0ba902b7-01");
     let headers = [
