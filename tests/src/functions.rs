@@ -8,6 +8,10 @@ use serde_json::{json, Value};
 use spin_host::manifest::{Manifest, Route};
 use std::path::Path;
 
+/// What `rpc.discover` lists as the summary of a function that could not
+/// describe itself (docs/protocol.md).
+pub const UNDESCRIBED: &str = "no description";
+
 /// The manifest's side, for each registered function: its only route is
 /// private, it calls nothing, and its built component carries a work budget.
 pub fn check_manifest(path: &Path) -> Result<(), String> {
@@ -65,7 +69,7 @@ pub fn check_served(path: &Path, rpc_url: &str) -> Result<(), String> {
             continue;
         };
         let summary = entry["summary"].as_str().unwrap_or_default();
-        if summary.is_empty() || summary.starts_with("(no self-description") {
+        if summary.is_empty() || summary == UNDESCRIBED {
             problems.push(format!("{method}: does not describe itself: {summary:?}"));
         }
         let examples = entry["examples"].as_array().map(Vec::as_slice);

@@ -20,6 +20,9 @@ use serde_json::{json, Map, Value};
 /// The OpenRPC version of the documents written here.
 pub const OPENRPC_VERSION: &str = "1.3.2";
 
+/// The summary of a function that could not describe itself.
+pub const UNDESCRIBED: &str = "no description";
+
 /// `rpc.discover` takes no params: none, `[]` or `{}`.
 pub fn check_params(params: Option<&RawValue>) -> Result<(), ErrorObject> {
     match params.map(|params| params.get().split_whitespace().collect::<String>()) {
@@ -86,11 +89,12 @@ fn method_object(method: &str, body: &[u8]) -> Value {
 }
 
 /// What is listed for a function that could not describe itself: it still
-/// exists, and the summary says why nothing more is known.
+/// exists, with no description, and its description says why.
 fn undescribed(method: &str, why: &str) -> Value {
     json!({
         "name": method,
-        "summary": format!("(no self-description: {why})"),
+        "summary": UNDESCRIBED,
+        "description": format!("It could not describe itself: {why}"),
         "params": [],
         "result": {"name": "result", "schema": {}},
     })

@@ -5,6 +5,7 @@
 use crate::in_process::*;
 use futures::executor::block_on;
 use rpc_registry::{Function, MethodRegistry};
+use rpc_router::builtin::discover::UNDESCRIBED;
 use rpc_router::service::Service;
 use serde_json::{json, Value};
 
@@ -65,13 +66,9 @@ fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves(
     let document: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
     let quadruple = &document["result"]["methods"][1];
     assert_eq!(quadruple["name"], json!("quadruple"));
-    assert!(
-        quadruple["summary"]
-            .as_str()
-            .unwrap()
-            .contains("no self-description"),
-        "{quadruple}"
-    );
+    assert_eq!(quadruple["summary"], json!(UNDESCRIBED), "{quadruple}");
+    let why = quadruple["description"].as_str().unwrap();
+    assert!(why.starts_with("It could not describe itself: "), "{why}");
 }
 
 #[test]
