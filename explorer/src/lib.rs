@@ -6,6 +6,9 @@
 /// The page: HTML, CSS and JavaScript in one file, no CDN, no build step.
 pub const PAGE: &str = include_str!("page.html");
 
+// `CONTENT_SECURITY_POLICY`, from the page's inline style and script (build.rs).
+include!(concat!(env!("OUT_DIR"), "/policy.rs"));
+
 /// The HTTP status and headers of the answer to `method` (the page, or a
 /// 405 naming GET), and whether the page goes with it.
 pub fn answer(method_is_get_or_head: bool) -> (u16, &'static [(&'static str, &'static str)]) {
@@ -15,7 +18,11 @@ pub fn answer(method_is_get_or_head: bool) -> (u16, &'static [(&'static str, &'s
             &[
                 ("content-type", "text/html; charset=utf-8"),
                 ("cache-control", "no-cache"),
+                ("content-security-policy", CONTENT_SECURITY_POLICY),
                 ("x-content-type-options", "nosniff"),
+                ("referrer-policy", "no-referrer"),
+                // Older browsers that know no frame-ancestors.
+                ("x-frame-options", "DENY"),
             ],
         )
     } else {
@@ -52,6 +59,14 @@ mod tests {
                 "the page loads nothing from elsewhere: {outside}"
             );
         }
+    }
+
+    #[test]
+    fn the_policy_allows_the_inline_style_and_script_by_digest_only() {
+        let policy = CONTENT_SECURITY_POLICY;
+        assert!(policy.starts_with("default-src 'none'; script-src 'sha256-"));
+        assert!(policy.contains("; style-src 'sha256-"));
+        assert!(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe"));
     }
 
     #[test]
