@@ -59,32 +59,6 @@ pub fn try_get(url: &str) -> Option<Answer> {
     agent().get(url).call().ok().map(answer)
 }
 
-/// A JSON command and its JSON answer, whatever the status (a WebDriver
-/// error is a JSON answer too); `Null` sends no body.
-pub fn json_command(
-    method: &str,
-    url: &str,
-    body: &serde_json::Value,
-) -> Result<serde_json::Value, String> {
-    let bytes = if body.is_null() {
-        Vec::new()
-    } else {
-        body.to_string().into_bytes()
-    };
-    let request = http::Request::builder()
-        .method(method)
-        .uri(url)
-        .header("content-type", "application/json")
-        .body(bytes)
-        .map_err(|error| error.to_string())?;
-    let response = agent()
-        .run(request)
-        .map_err(|error| format!("{method} {url}: {error}"))?;
-    let answer = answer(response);
-    serde_json::from_slice(&answer.body)
-        .map_err(|error| format!("{method} {url}: not JSON ({error}): {}", answer.text()))
-}
-
 /// A request with any method and no body.
 pub fn request(method: &str, url: &str) -> Answer {
     let agent = agent();
