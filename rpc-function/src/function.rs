@@ -9,9 +9,9 @@
 //! an example call.
 
 use crate::params;
+use crate::schema::schema_of;
 use rpc_protocol::code::{INVALID_PARAMS, INVALID_REQUEST};
 use rpc_protocol::inner::{InnerError, InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
-use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -289,19 +289,6 @@ impl<'a> Description<'a> {
 
 const INVALID_PARAMS_MEANING: &str =
     "Invalid params: a param is missing, unexpected or of the wrong type";
-
-/// A type's JSON Schema, with every subschema inlined: a `$ref` could not
-/// resolve inside the OpenRPC document the schema ends up in.
-fn schema_of<T: JsonSchema>() -> Value {
-    let generator = SchemaSettings::default()
-        .with(|settings| settings.inline_subschemas = true)
-        .into_generator();
-    let mut schema = generator.into_root_schema_for::<T>().to_value();
-    if let Some(schema) = schema.as_object_mut() {
-        schema.remove("$schema");
-    }
-    schema
-}
 
 /// An HTTP answer to an inner request: a status and a JSON body.
 #[derive(Debug)]

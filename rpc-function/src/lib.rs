@@ -17,6 +17,7 @@ pub mod function;
 pub mod integer;
 pub mod integer_function;
 pub mod params;
+mod schema;
 
 pub use function::{Callable, Error, Function};
 pub use integer::Integer;
