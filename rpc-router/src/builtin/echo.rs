@@ -91,13 +91,25 @@ pub fn describe(functions: &[&str]) -> Value {
         "summary": "Calls the function named by Execution.FunctionName with Execution.Argument as its one param, and answers {\"Result\": its result}.",
         "paramStructure": "by-name",
         "params": [
-            {"name": "Service Name", "required": true, "schema": {"type": "string"}},
-            {"name": "Type", "required": true, "schema": {"const": "Execution"}},
+            {"name": "Service Name", "required": true, "schema": {
+                "type": "string", "description": "Any name: it is not read."
+            }},
+            {"name": "Type", "required": true, "schema": {
+                "type": "string", "enum": ["Execution"], "description": "Always \"Execution\"."
+            }},
             {"name": "Execution", "required": true, "schema": {
                 "type": "object",
                 "required": ["FunctionName", "Argument"],
                 "additionalProperties": false,
-                "properties": {"FunctionName": {"enum": functions}, "Argument": {}}
+                "properties": {
+                    "FunctionName": {
+                        "type": "string", "enum": functions,
+                        "description": "The function to call: one of the app's functions."
+                    },
+                    "Argument": {
+                        "description": "The function's argument: its one param, as that param takes it (for double, an integer or a decimal string)."
+                    }
+                }
             }}
         ],
         "result": {"name": "result", "schema": {
