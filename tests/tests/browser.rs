@@ -551,13 +551,9 @@ async fn stats_reads_as_types(browser: &Browser) -> Result<(), Failed> {
     )
     .await?;
     let expected = json!([
-        ["values", "array of number (double)", "required"],
+        ["values", "array of number", "required"],
         ["statistic", "\"mean\" | \"min\" | \"max\"", "required"],
-        [
-            "range",
-            "object { from: number (double), to: number (double) }",
-            "required"
-        ],
+        ["range", "object { from: number, to: number }", "required"],
         ["places", "integer (uint8) | null", "optional"],
     ]);
     expect(rows == expected, || {
