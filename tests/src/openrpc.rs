@@ -1,4 +1,5 @@
-//! The OpenRPC meta-schema, to check `rpc.discover`'s document against.
+//! The OpenRPC meta-schema, to check `rpc.discover`'s document against; and
+//! the OpenRPC project's own tools (`tests/openrpc/`), run on the live app.
 //!
 //! It is published on npm (`@open-rpc/meta-schema`, as a JavaScript module),
 //! and refers to the JSON Schema meta-schema of `@json-schema-tools`, also on
@@ -6,8 +7,9 @@
 //! reference is served from there: validation needs no network beyond npm.
 
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 const OPENRPC_META_SCHEMA: &str = "@open-rpc/meta-schema@1.14.9";
 const JSON_SCHEMA_TOOLS_META_SCHEMA: &str = "@json-schema-tools/meta-schema@1.8.0";
@@ -84,13 +86,38 @@ fn fetch(dir: &Path) -> Result<(), String> {
     std::fs::write(dir.join("openrpc-meta-schema.json"), schema).map_err(|e| e.to_string())
 }
 
+/// Runs one of the scripts of `tests/openrpc/` (the OpenRPC project's tools,
+/// pinned by its `package-lock.json`) with `args`: what it printed, or why
+/// it failed. The tools are installed with `npm ci` the first time.
+pub fn tool(script: &str, args: &[&str]) -> Result<String, String> {
+    let dir = tools()?;
+    run(Command::new("node").arg(script).args(args).current_dir(dir))
+}
+
+/// `tests/openrpc/`, its tools installed.
+fn tools() -> Result<PathBuf, String> {
+    // Cases run in parallel; one `npm ci` at a time.
+    static INSTALLING: Mutex<()> = Mutex::new(());
+    let _one = INSTALLING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = crate::repo_root().join("tests/openrpc");
+    if !dir.join("node_modules/.package-lock.json").is_file() {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir))?;
+    }
+    Ok(dir)
+}
+
 fn run(command: &mut Command) -> Result<String, String> {
     let output = command
         .output()
         .map_err(|error| format!("{command:?}: {error} (npm and node are needed)"))?;
     if !output.status.success() {
         return Err(format!(
-            "{command:?} failed: {}",
+            "{command:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         ));
     }

@@ -1,7 +1,8 @@
 //! The functions as deployed: `rpc.discover` lists what the registry holds,
-//! every registered function of every app answers its own examples, and the
+//! every registered function of every app answers its own examples, the
 //! Python function (the example app's) speaks the same contract as the Rust
-//! ones.
+//! ones, and the OpenRPC project's own tools accept the document (and the
+//! TypeScript types they write for the functions compile).
 
 use crate::checks::*;
 use crate::{Case, Servers};
@@ -14,6 +15,8 @@ pub const CASES: &[(&str, Case)] = cases![
     every_registered_function_answers_its_own_examples,
     a_python_function_speaks_the_same_contract,
     a_typed_function_takes_named_params_and_keeps_its_own_errors,
+    the_openrpc_tools_accept_rpc_discover,
+    typescript_types_for_the_functions_compile,
 ];
 
 fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Failed> {
@@ -225,5 +228,34 @@ fn a_typed_function_takes_named_params_and_keeps_its_own_errors(
             format!("call {index}: {message:?} should say {words:?}")
         })?;
     }
+    Ok(())
+}
+
+/// The OpenRPC project's validator and client (`tests/openrpc/check.mjs`),
+/// on the app and on the test-only app (arrays, enums, optional and nested
+/// params).
+fn the_openrpc_tools_accept_rpc_discover(servers: &Servers) -> Result<(), Failed> {
+    for server in [&servers.default, &servers.faults] {
+        harness::openrpc::tool("check.mjs", &[&server.url("/rpc")])?;
+    }
+    Ok(())
+}
+
+/// `@open-rpc/typings` writes TypeScript types for the functions from the
+/// live document (`tests/openrpc/typings.mjs`, as the README shows), and
+/// they compile with `tsc --strict`.
+fn typescript_types_for_the_functions_compile(servers: &Servers) -> Result<(), Failed> {
+    let dir = harness::target_dir().join(format!("openrpc-types-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    for (name, server) in [("app", &servers.default), ("faults", &servers.faults)] {
+        let file = dir.join(format!("{name}-{}.ts", servers.runtime.name()));
+        let file = file.to_string_lossy();
+        harness::openrpc::tool("typings.mjs", &[&server.url("/rpc"), &file])?;
+        harness::openrpc::tool(
+            "node_modules/typescript/bin/tsc",
+            &["--strict", "--noEmit", &file],
+        )?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
