@@ -5,8 +5,8 @@
 //! serve. Nothing else was edited (not the router's code, not its section of
 //! the manifest), and the registry-driven checks pass on this app with the
 //! added function as on the shipped one: it is private, calls nothing,
-//! carries a work budget, describes itself to `rpc.discover`, and answers
-//! its own example through the router.
+//! carries a work budget, describes itself to `rpc.discover`, answers its
+//! own example through the router, and passes the OpenRPC tools' checks.
 //!
 //! The rendering here substitutes the template's few Liquid expressions
 //! itself; `spin add` is not available on these machines.
@@ -163,6 +163,11 @@ fn a_function_from_the_template_works_with_the_router_unchanged() {
     let rpc = format!("http://{}/rpc", hosted.address);
     if let Err(problems) = harness::functions::check_served(&manifest_file, &rpc) {
         panic!("the app with {NAME}, served:\n{problems}");
+    }
+    // The OpenRPC project's own tools take the new function as they take
+    // the app's.
+    if let Err(problems) = harness::openrpc::tool("check.mjs", &[&rpc]) {
+        panic!("the app with {NAME}, to the OpenRPC tools:\n{problems}");
     }
     let (_, document) = hosted.call(
         "/rpc",
