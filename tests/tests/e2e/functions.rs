@@ -232,10 +232,10 @@ fn a_typed_function_takes_named_params_and_keeps_its_own_errors(
 }
 
 /// The OpenRPC project's validator and client (`tests/openrpc/check.mjs`),
-/// on the app and on the test-only app (arrays, enums, optional and nested
-/// params).
+/// on the app, on the test-only app (arrays, enums, optional and nested
+/// params) and on the Python example (a description written by hand).
 fn the_openrpc_tools_accept_rpc_discover(servers: &Servers) -> Result<(), Failed> {
-    for server in [&servers.default, &servers.faults] {
+    for server in [&servers.default, &servers.faults, &servers.python] {
         harness::openrpc::tool("check.mjs", &[&server.url("/rpc")])?;
     }
     Ok(())
@@ -247,7 +247,12 @@ fn the_openrpc_tools_accept_rpc_discover(servers: &Servers) -> Result<(), Failed
 fn typescript_types_for_the_functions_compile(servers: &Servers) -> Result<(), Failed> {
     let dir = harness::target_dir().join(format!("openrpc-types-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    for (name, server) in [("app", &servers.default), ("faults", &servers.faults)] {
+    let apps = [
+        ("app", &servers.default),
+        ("faults", &servers.faults),
+        ("python", &servers.python),
+    ];
+    for (name, server) in apps {
         let file = dir.join(format!("{name}-{}.ts", servers.runtime.name()));
         let file = file.to_string_lossy();
         harness::openrpc::tool("typings.mjs", &[&server.url("/rpc"), &file])?;
