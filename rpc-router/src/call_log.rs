@@ -23,17 +23,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The setting, as errors name it.
 pub const SETTING: &str = "call_log";
 
-/// Whether the log is written: the value of `call_log` (unset: on).
-pub fn is_on(value: Option<&str>) -> Result<bool, String> {
-    match value.map(str::trim) {
-        None | Some("true") => Ok(true),
-        Some("false") => Ok(false),
-        Some(other) => Err(format!(
-            "setting {SETTING}: {other:?} is neither \"true\" nor \"false\""
-        )),
-    }
-}
-
 /// One request: a line of the log.
 #[derive(Debug, Serialize)]
 pub struct RequestRecord<'a> {
@@ -322,12 +311,5 @@ mod tests {
         ] {
             assert_eq!(client_request_id(values), None, "{values:?}");
         }
-    }
-
-    #[test]
-    fn the_variable_is_true_or_false() {
-        assert_eq!(is_on(None), Ok(true));
-        assert_eq!(is_on(Some("false")), Ok(false));
-        assert!(is_on(Some("off")).unwrap_err().contains(SETTING));
     }
 }

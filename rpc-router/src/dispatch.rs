@@ -101,19 +101,6 @@ pub enum Grouping {
     PerCall,
 }
 
-impl Grouping {
-    /// Reads the value of the `group_calls` setting (unset: the default).
-    pub fn from_setting(value: Option<&str>) -> Result<Self, String> {
-        match value.map(str::trim) {
-            None | Some("true") => Ok(Grouping::PerFunction),
-            Some("false") => Ok(Grouping::PerCall),
-            Some(other) => Err(format!(
-                "setting group_calls: {other:?} is neither \"true\" nor \"false\""
-            )),
-        }
-    }
-}
-
 /// Runs every call, at most `parallel` function requests at a time, and
 /// gives their results in the order of `calls`.
 pub async fn run_all<T: Transport>(

@@ -60,7 +60,10 @@ impl Endpoint {
         info: AppInfo,
     ) -> Result<Self, String> {
         let limits = Limits::from_settings(|name| settings.get(name))?;
-        let grouping = Grouping::from_setting(settings.get("group_calls"))?;
+        let grouping = match settings.switch("group_calls")? {
+            true => Grouping::PerFunction,
+            false => Grouping::PerCall,
+        };
         let tokens = match tokens {
             none if none.trim().is_empty() => Tokens::default(),
             text => {
@@ -73,7 +76,7 @@ impl Endpoint {
             }
         };
         let cors = Cors::parse(cors_origins)?;
-        let call_log = call_log::is_on(settings.get(call_log::SETTING))?;
+        let call_log = settings.switch(call_log::SETTING)?;
         Ok(Endpoint {
             service: Service {
                 registry,

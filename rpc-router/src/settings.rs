@@ -92,6 +92,18 @@ impl Settings {
         Ok(Settings { given })
     }
 
+    /// A switch (`group_calls`, `call_log`): on unless given as `"false"`;
+    /// any other value is refused by name.
+    pub fn switch(&self, name: &str) -> Result<bool, String> {
+        match self.get(name).map(str::trim) {
+            None | Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(other) => Err(format!(
+                "setting {name}: {other:?} is neither \"true\" nor \"false\""
+            )),
+        }
+    }
+
     /// The value of a setting, if given.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.given
@@ -119,6 +131,18 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_switch_is_true_or_false() {
+        let settings = Settings::of(&[("call_log", " false "), ("group_calls", "off")]);
+        assert_eq!(settings.switch("call_log"), Ok(false));
+        assert_eq!(Settings::of(&[]).switch("call_log"), Ok(true));
+        let refused = settings.switch("group_calls").unwrap_err();
+        assert!(
+            refused.contains("group_calls") && refused.contains("off"),
+            "{refused}"
+        );
+    }
 
     #[test]
     fn reads_the_settings_given_and_leaves_out_everything_else() {

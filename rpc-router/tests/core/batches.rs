@@ -9,6 +9,7 @@ use rpc_registry::{Function, MethodRegistry};
 use rpc_router::dispatch::{Grouping, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::service::Service;
+use rpc_router::settings::Settings;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -76,7 +77,12 @@ fn without_grouping_every_call_is_its_own_request() {
         sent.iter().all(|(_, body)| body.starts_with("{\"params\"")),
         "single form only"
     );
-    assert!(Grouping::from_setting(Some("maybe")).is_err());
+    let maybe = Settings::read(|name| match name {
+        "group_calls" => Ok("maybe".to_owned()),
+        _ => Err(std::env::VarError::NotPresent),
+    })
+    .unwrap();
+    assert!(maybe.switch("group_calls").is_err());
 }
 
 /// Three calls of `double` (the second holds 13) and one of `triple`.
