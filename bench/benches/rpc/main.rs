@@ -265,6 +265,10 @@ fn single_call() -> Value {
     json!({"jsonrpc": "2.0", "method": "double", "params": [21], "id": 1})
 }
 
+fn single_call_answer() -> Value {
+    json!({"jsonrpc": "2.0", "result": 42, "id": 1})
+}
+
 fn batch_of_100() -> Value {
     Value::Array(
         (0..100)
@@ -425,7 +429,7 @@ fn with_a_token(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan)
         "/rpc",
         vec![("authorization", format!("Bearer {token}"))],
         single_call(),
-        json!({"jsonrpc": "2.0", "result": 42, "id": 1}),
+        single_call_answer(),
         1,
     );
     let name = format!("app{on}, with a token: single calls");
@@ -503,8 +507,7 @@ fn baseline_targets(plan: &Plan) -> Vec<Target> {
         let mut command = Command::new(&own);
         command.args([mode, "--listen", &address.to_string()]);
         let server = Rc::new(Server::run(name, command, address));
-        let answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
-        let single = workload(&server, "/", single_call(), answer, 1);
+        let single = workload(&server, "/", single_call(), single_call_answer(), 1);
         targets.add(name.into(), &server, single, plan.all);
         if mode == "serve-jsonrpsee" {
             let batches = workload(&server, "/", batch_of_100(), batch_of_100_answer(), 100);
@@ -521,9 +524,8 @@ fn baseline_targets(plan: &Plan) -> Vec<Target> {
 
 /// The app's two workloads: single calls of `double`, and batches of 100.
 fn app_workloads(server: &Server) -> [Workload; 2] {
-    let single_answer = json!({"jsonrpc": "2.0", "result": 42, "id": 1});
     [
-        workload(server, "/rpc", single_call(), single_answer, 1),
+        workload(server, "/rpc", single_call(), single_call_answer(), 1),
         workload(server, "/rpc", batch_of_100(), batch_of_100_answer(), 100),
     ]
 }
