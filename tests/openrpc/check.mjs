@@ -9,6 +9,7 @@
 import schemaUtils from "@open-rpc/schema-utils-js";
 import { Client, HTTPTransport, RequestManager } from "@open-rpc/client-js";
 import { isDeepStrictEqual } from "node:util";
+import { discover } from "./discover.mjs";
 
 const { parseOpenRPCDocument, MethodCallValidator } = schemaUtils;
 const endpoint = process.argv[2];
@@ -18,12 +19,7 @@ const WRONG = { "not a param": true };
 const failures = [];
 const fail = (what) => failures.push(what);
 
-const discovered = await fetch(endpoint, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ jsonrpc: "2.0", method: "rpc.discover", id: 1 }),
-}).then((answer) => answer.json());
-const document = await parseOpenRPCDocument(discovered.result);
+const document = await parseOpenRPCDocument(await discover(endpoint));
 const validator = new MethodCallValidator(document);
 const client = new Client(new RequestManager([new HTTPTransport(endpoint)]));
 

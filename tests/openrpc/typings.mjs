@@ -11,16 +11,12 @@
 import schemaUtils from "@open-rpc/schema-utils-js";
 import typingsModule from "@open-rpc/typings";
 import { writeFileSync } from "node:fs";
+import { discover } from "./discover.mjs";
 
 const [endpoint, output] = process.argv.slice(2);
 const LEFT_OUT = ["echo", "rpc.discover"];
 
-const discovered = await fetch(endpoint, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ jsonrpc: "2.0", method: "rpc.discover", id: 1 }),
-}).then((answer) => answer.json());
-const raw = discovered.result;
+const raw = await discover(endpoint);
 raw.methods = raw.methods.filter((method) => !LEFT_OUT.includes(method.name));
 const document = await schemaUtils.parseOpenRPCDocument(raw);
 const Typings = typingsModule.default ?? typingsModule;

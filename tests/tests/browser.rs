@@ -181,6 +181,11 @@ async fn text_of(browser: &Browser, selector: &str) -> Result<String, Failed> {
     Ok(css(browser, selector).await?.text().await?)
 }
 
+/// Clicks what `selector` selects (the first), once it is there.
+async fn click(browser: &Browser, selector: &str) -> Result<(), Failed> {
+    Ok(css(browser, selector).await?.click().await?)
+}
+
 /// Presses a key on whatever has the focus: the keyboard alone.
 async fn press(browser: &Browser, key: Key) -> Result<(), Failed> {
     let key = char::from(key);
@@ -326,17 +331,11 @@ async fn tab_to(browser: &Browser, reached: &str) -> Result<(), Failed> {
 
 /// `triple` with 1.5: the refusal shown as an error, with its code.
 async fn triple_refuses_a_fraction(browser: &Browser) -> Result<(), Failed> {
-    css(browser, "[data-method='triple'] > summary")
-        .await?
-        .click()
-        .await?;
+    click(browser, "[data-method='triple'] > summary").await?;
     let input = css(browser, "[data-method='triple'] input[data-param='x']").await?;
     input.clear().await?;
     input.send_keys("1.5").await?;
-    css(browser, "[data-method='triple'] button[type=submit]")
-        .await?
-        .click()
-        .await?;
+    click(browser, "[data-method='triple'] button[type=submit]").await?;
     let shown = text_of(browser, "[data-method='triple'] .outcome.error").await?;
     expect(shown.starts_with("Error -32602:"), || {
         format!("triple(1.5) shows {shown:?}")
@@ -375,7 +374,7 @@ async fn a_batch_answers_in_order(browser: &Browser) -> Result<(), Failed> {
          rows[1].querySelector('input').value = '[2]';",
     )
     .await?;
-    css(browser, "#batch-send").await?.click().await?;
+    click(browser, "#batch-send").await?;
     until(
         browser,
         "return document.querySelectorAll('#batch-out .outcome').length >= 2",
@@ -410,10 +409,7 @@ async fn divide_opens_filled_with_its_example(browser: &Browser) -> Result<(), F
     expect(values == json!([["a", "7"], ["b", "-2"]]), || {
         format!("divide's form opens with {values}")
     })?;
-    css(browser, "[data-method='divide'] button[type=submit]")
-        .await?
-        .click()
-        .await?;
+    click(browser, "[data-method='divide'] button[type=submit]").await?;
     let shown = text_of(browser, "[data-method='divide'] .outcome .result").await?;
     let result: Value = serde_json::from_str(&shown)?;
     expect(
@@ -434,10 +430,7 @@ async fn the_copy_button_copies_the_curl_command(browser: &Browser) -> Result<()
         curl.starts_with("curl -s -d '") && curl.contains("\"divide\"") && curl.ends_with("/rpc"),
         || format!("the equivalent curl: {curl:?}"),
     )?;
-    css(browser, "[data-method='divide'] .out .head button.copy")
-        .await?
-        .click()
-        .await?;
+    click(browser, "[data-method='divide'] .out .head button.copy").await?;
     let copied = browser
         .client
         .execute_async(
@@ -459,12 +452,10 @@ async fn screenshots_light_and_dark(
     shots: &Path,
     label: &str,
 ) -> Result<(), Failed> {
-    css(
+    click(
         browser,
         "#methods [data-method='divide'][open] button[type=submit]",
     )
-    .await?
-    .click()
     .await?;
     css(browser, "[data-method='divide'] .outcome .result").await?;
     run(browser, "window.scrollTo(0, 0)").await?;
@@ -516,14 +507,8 @@ async fn asks_for_a_token_and_never_shows_it(
     expect(names == ["double", "rpc.discover"], || {
         format!("with a token for double, the page lists {names:?}")
     })?;
-    css(browser, "[data-method='double'] > summary")
-        .await?
-        .click()
-        .await?;
-    css(browser, "[data-method='double'] button[type=submit]")
-        .await?
-        .click()
-        .await?;
+    click(browser, "[data-method='double'] > summary").await?;
+    click(browser, "[data-method='double'] button[type=submit]").await?;
     let curl = text_of(browser, "[data-method='double'] pre.curl").await?;
     expect(curl.contains("Bearer $TOKEN"), || {
         format!("the curl: {curl:?}")
