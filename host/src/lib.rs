@@ -9,6 +9,7 @@
 //! - [`manifest`]: `spin.toml`, refusing what this host does not implement;
 //! - [`routes`]: routes, their precedence, private endpoints, `spin-*` headers;
 //! - [`variables`]: application and component variables, `SPIN_VARIABLE_*`;
+//! - [`key_value`]: key-value stores (SQLite, Redis), `wasi:keyvalue`;
 //! - [`allowed_hosts`]: which outbound URLs a component may use;
 //! - [`outbound`]: outbound HTTP and local service chaining;
 //! - [`platform`]: which Spin platform interfaces are implemented, trap stubs for the rest;
@@ -17,6 +18,7 @@
 //! - [`spin_build`], [`spin_cli`]: `spin build`, and finding a real `spin`.
 
 pub mod allowed_hosts;
+pub mod key_value;
 mod log;
 pub mod manifest;
 pub mod outbound;
@@ -30,23 +32,42 @@ pub mod variables;
 
 use anyhow::Result;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// How `spin up` runs an app, apart from its manifest.
+#[derive(Debug, Default)]
+pub struct UpOptions {
+    /// `--env KEY=VALUE`: added to every component's environment.
+    pub environment: Vec<(String, String)>,
+    /// `--state-dir`: where the default key-value store lives (`.spin/`
+    /// beside the manifest if not given).
+    pub state_dir: Option<PathBuf>,
+    /// `--runtime-config-file`: the key-value stores it defines.
+    pub runtime_config: Option<PathBuf>,
+}
+
 /// Loads the app of `manifest_path` (variables overridden from this
-/// process's environment, and `environment` added to every component's, as
-/// `spin up --env` does) and starts serving it on `listen`. Returns the
-/// bound address; the server runs as a task of the current Tokio runtime.
+/// process's environment) and starts serving it on `listen`, as `spin up`
+/// with `options`. Returns the bound address; the server runs as a task of
+/// the current Tokio runtime.
 pub async fn start(
     manifest_path: &Path,
     listen: SocketAddr,
-    environment: &[(String, String)],
+    options: &UpOptions,
 ) -> Result<(SocketAddr, Arc<runtime::App>)> {
     let mut manifest = manifest::Manifest::load(manifest_path)?;
     for component in manifest.components.values_mut() {
-        component.environment.extend(environment.iter().cloned());
+        component
+            .environment
+            .extend(options.environment.iter().cloned());
     }
-    let app = runtime::App::load(&manifest, variables::process_environment())?;
+    let state_dir = match &options.state_dir {
+        Some(dir) => dir.clone(),
+        None => manifest.dir.join(".spin"),
+    };
+    let stores = key_value::Stores::configure(&state_dir, options.runtime_config.as_deref())?;
+    let app = runtime::App::load(&manifest, variables::process_environment(), stores)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     tokio::spawn(server::serve(app.clone(), listener));

@@ -1,7 +1,8 @@
 //! `spin-host`: serve or build the app like `spin up` / `spin build`.
 //!
 //! ```text
-//! spin-host up [--from spin.toml] [--listen 127.0.0.1:3000] [--env KEY=VALUE]... [--build] [--prefer-spin]
+//! spin-host up [--from spin.toml] [--listen 127.0.0.1:3000] [--env KEY=VALUE]...
+//!               [--state-dir DIR] [--runtime-config-file FILE] [--build] [--prefer-spin]
 //! spin-host build [--from spin.toml]
 //! ```
 //!
@@ -9,7 +10,7 @@
 //! binary is on PATH (or named by `SPIN_BIN`), and says which it runs.
 
 use anyhow::{bail, Context, Result};
-use spin_host::{manifest::Manifest, spin_build, spin_cli};
+use spin_host::{manifest::Manifest, spin_build, spin_cli, UpOptions};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
@@ -18,9 +19,8 @@ struct Options {
     command: String,
     manifest: PathBuf,
     listen: SocketAddr,
-    /// `--env KEY=VALUE`: an environment variable for every component, over
-    /// the manifest's (as `spin up --env`).
-    environment: Vec<(String, String)>,
+    /// `--env`, `--state-dir`, `--runtime-config-file`, as `spin up` takes them.
+    up: UpOptions,
     build: bool,
     prefer_spin: bool,
 }
@@ -31,7 +31,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
         command,
         manifest: PathBuf::from("spin.toml"),
         listen: "127.0.0.1:3000".parse()?,
-        environment: Vec::new(),
+        up: UpOptions::default(),
         build: false,
         prefer_spin: false,
     };
@@ -48,7 +48,17 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
                 let (key, value) = pair
                     .split_once('=')
                     .context("an environment variable must be of the form `key=value`")?;
-                options.environment.push((key.to_owned(), value.to_owned()));
+                options
+                    .up
+                    .environment
+                    .push((key.to_owned(), value.to_owned()));
+            }
+            "--state-dir" => {
+                options.up.state_dir = Some(args.next().context("--state-dir needs a path")?.into())
+            }
+            "--runtime-config-file" => {
+                let file = args.next().context("--runtime-config-file needs a path")?;
+                options.up.runtime_config = Some(file.into())
             }
             "--build" => options.build = true,
             "--prefer-spin" => options.prefer_spin = true,
@@ -80,8 +90,14 @@ async fn up(options: Options) -> Result<()> {
                 .args(["build", "--up", "--from"])
                 .arg(&options.manifest)
                 .args(["--listen", &options.listen.to_string()]);
-            for (key, value) in &options.environment {
+            for (key, value) in &options.up.environment {
                 command.args(["--env", &format!("{key}={value}")]);
+            }
+            if let Some(dir) = &options.up.state_dir {
+                command.arg("--state-dir").arg(dir);
+            }
+            if let Some(file) = &options.up.runtime_config {
+                command.arg("--runtime-config-file").arg(file);
             }
             let status = command.status()?;
             std::process::exit(status.code().unwrap_or(1));
@@ -91,8 +107,7 @@ async fn up(options: Options) -> Result<()> {
     if options.build {
         spin_build::build(&Manifest::load(&options.manifest)?)?;
     }
-    let (address, app) =
-        spin_host::start(&options.manifest, options.listen, &options.environment).await?;
+    let (address, app) = spin_host::start(&options.manifest, options.listen, &options.up).await?;
     eprintln!("Serving {} on http://{address}", app.name);
     for (route, component) in app.routes() {
         eprintln!("  http://{address}{route} -> {component}");

@@ -1,7 +1,7 @@
 //! Reading `spin.toml` (manifest version 2): the parts of it this host runs.
 //!
 //! Anything the app's manifest could say that this host does not implement
-//! (key-value stores, non-HTTP triggers, component sources by URL...) is
+//! (SQLite databases, non-HTTP triggers, component sources by URL...) is
 //! refused at load, never silently ignored.
 
 use anyhow::{bail, Context, Result};
@@ -74,6 +74,9 @@ pub struct Component {
     pub variables: BTreeMap<String, String>,
     #[serde(default)]
     pub environment: BTreeMap<String, String>,
+    /// The key-value stores it may open, by label ([`crate::key_value`]).
+    #[serde(default)]
+    pub key_value_stores: Vec<String>,
     #[serde(default)]
     pub build: Option<Build>,
     /// Settings for tools (the router's registry entry among them): Spin
@@ -209,7 +212,7 @@ method = "f"
             ("spin_manifest_version = 2", "spin_manifest_version = 1"),
             (
                 "source = \"router.wasm\"",
-                "source = \"router.wasm\"\nkey_value_stores = [\"default\"]",
+                "source = \"router.wasm\"\nsqlite_databases = [\"default\"]",
             ),
             (
                 "component = \"router\"",

@@ -3,8 +3,8 @@
 //!
 //! Spin implements its whole platform world (key-value, SQLite, Redis, LLM,
 //! wasi:config...). This host implements what this app's components use:
-//! WASI 0.2 (cli, io, clocks, random, filesystem, sockets, http) and
-//! `fermyon:spin/variables`. A component built against the whole world, as
+//! WASI 0.2 (cli, io, clocks, random, filesystem, sockets, http),
+//! `fermyon:spin/variables`, and `wasi:keyvalue`'s store and atomics. A component built against the whole world, as
 //! componentize-py builds them, must still load: every other import is
 //! defined here as functions that trap when called.
 
@@ -24,6 +24,8 @@ const IMPLEMENTED: &[&str] = &[
     "wasi:http/types",
     "wasi:http/outgoing-handler",
     "fermyon:spin/variables",
+    "wasi:keyvalue/store",
+    "wasi:keyvalue/atomics",
 ];
 
 fn implemented(import: &str) -> bool {
@@ -58,7 +60,9 @@ pub fn stub_unimplemented<T: 'static>(
                     )
                 })?,
                 ComponentItem::Resource(_) => {
-                    stub.resource(export, ResourceType::host::<()>(), |_, _| Ok(()))?
+                    let shared = crate::key_value::shared_resource(name, export);
+                    let resource = shared.unwrap_or(ResourceType::host::<()>());
+                    stub.resource(export, resource, |_, _| Ok(()))?
                 }
                 _ => {}
             }

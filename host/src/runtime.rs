@@ -2,6 +2,7 @@
 //! then one fresh instance per request, as Spin's HTTP trigger does.
 
 use crate::allowed_hosts::AllowedHosts;
+use crate::key_value::{self, KeyValueCtx, KeyValueView, Stores};
 use crate::log::ComponentLog;
 use crate::manifest::Manifest;
 use crate::outbound::Outbound;
@@ -48,12 +49,14 @@ pub struct App {
     pub(crate) variables: Variables,
     router: Router,
     components: HashMap<String, LoadedComponent>,
+    stores: Arc<Stores>,
 }
 
 struct LoadedComponent {
     pre: ProxyPre<InstanceState>,
     allowed_hosts: AllowedHosts,
     environment: Vec<(String, String)>,
+    key_value_stores: Arc<[String]>,
 }
 
 /// What one instance owns: its WASI context, its resource table, its
@@ -63,6 +66,7 @@ pub struct InstanceState {
     http: WasiHttpCtx,
     table: ResourceTable,
     outbound: Outbound,
+    key_value: KeyValueCtx,
 }
 
 impl WasiView for InstanceState {
@@ -94,9 +98,9 @@ impl App {
     /// Compiles every component of the manifest and checks its imports, on
     /// an engine tuned for a long-running server (see [`server_engine`]).
     /// `environment` is where `SPIN_VARIABLE_*` overrides are read, on every
-    /// read of a variable.
-    pub fn load(manifest: &Manifest, environment: Environment) -> Result<Arc<App>> {
-        Self::load_on(server_engine()?, manifest, environment)
+    /// read of a variable; `stores`, the key-value stores components open.
+    pub fn load(manifest: &Manifest, environment: Environment, stores: Stores) -> Result<Arc<App>> {
+        Self::load_on(server_engine()?, manifest, environment, stores)
     }
 
     /// As [`App::load`], on an engine of the caller's made from
@@ -106,6 +110,7 @@ impl App {
         engine: Engine,
         manifest: &Manifest,
         environment: Environment,
+        stores: Stores,
     ) -> Result<Arc<App>> {
         let mut linker = linker(&engine)?;
         let variables = Variables::new(manifest, environment)?;
@@ -117,6 +122,7 @@ impl App {
                 eprintln!("component {id:?} has no trigger: nothing can reach it");
                 continue;
             }
+            stores.check(id, &component.key_value_stores)?;
             let loaded = LoadedComponent::load(&engine, &mut linker, id, component)?;
             components.insert(id.clone(), loaded);
         }
@@ -126,6 +132,7 @@ impl App {
             variables,
             router: Router::build(&manifest.http_triggers)?,
             components,
+            stores: Arc::new(stores),
         }))
     }
 
@@ -189,6 +196,10 @@ impl App {
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             outbound: Outbound::new(self.clone(), id, component.allowed_hosts.clone()),
+            key_value: KeyValueCtx {
+                stores: self.stores.clone(),
+                allowed: component.key_value_stores.clone(),
+            },
         }
     }
 }
@@ -289,13 +300,18 @@ fn server_engine() -> Result<Engine> {
     Ok(Engine::new(&config)?)
 }
 
-/// What every component may import: WASI, wasi:http, Spin's variables.
+/// What every component may import: WASI, wasi:http, Spin's variables, and
+/// its key-value stores.
 fn linker(engine: &Engine) -> Result<Linker<InstanceState>> {
     let mut linker = Linker::<InstanceState>::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
     variables::fermyon::spin::variables::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| {
         state
+    })?;
+    key_value::add_to_linker(&mut linker, |state| KeyValueView {
+        ctx: &state.key_value,
+        table: &mut state.table,
     })?;
     Ok(linker)
 }
@@ -324,6 +340,7 @@ impl LoadedComponent {
             allowed_hosts: AllowedHosts::parse(&component.allowed_outbound_hosts)
                 .with_context(|| format!("component {id:?}"))?,
             environment: component.environment.clone().into_iter().collect(),
+            key_value_stores: component.key_value_stores.clone().into(),
         })
     }
 }

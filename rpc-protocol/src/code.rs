@@ -24,3 +24,6 @@ pub const FUNCTION_ANSWER_TOO_LARGE: i64 = -32004;
 pub const UNAUTHORIZED: i64 = -32005;
 /// The method is outside the scope of the request's token.
 pub const OUT_OF_SCOPE: i64 = -32006;
+/// The call is over its token's rate limit (HTTP 429 when no call of the
+/// request ran); `data` says in how many milliseconds to retry.
+pub const RATE_LIMITED: i64 = -32007;

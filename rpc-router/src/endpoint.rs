@@ -84,6 +84,7 @@ impl Endpoint {
                 grouping,
                 info,
                 scope: Default::default(),
+                limited: None,
             },
             tokens,
             cors,
@@ -91,7 +92,7 @@ impl Endpoint {
         })
     }
 
-    /// Lets a request on to its body, with its token's scope, or answers it
+    /// Lets a request on to its body, with its token's scope and rate limit, or answers it
     /// here with the headers that go with the answer: a preflight, a 405, or
     /// a 401 (before anything is parsed or called).
     pub fn admit(&mut self, head: &Head) -> Result<(), (Reply, Vec<Header>)> {
@@ -117,8 +118,9 @@ impl Endpoint {
             }
         }
         match self.tokens.authorize(&head.authorization) {
-            Ok(scope) => {
-                self.service.scope = scope;
+            Ok(access) => {
+                self.service.scope = access.scope;
+                self.service.limited = access.limited;
                 Ok(())
             }
             Err(unauthorized) => {
@@ -195,9 +197,10 @@ mod tests {
         assert_eq!(endpoint.service.scope, Scope::All);
         let (reply, _) = endpoint.admit(&head(b"Bearer nobody")).unwrap_err();
         assert_eq!(reply.status(), 401);
-        assert!(reply
-            .headers()
-            .contains(&("www-authenticate", "Bearer error=\"invalid_token\"")));
+        assert!(reply.headers().contains(&(
+            "www-authenticate",
+            "Bearer error=\"invalid_token\"".to_owned()
+        )));
         let body = String::from_utf8(reply.into_body().unwrap()).unwrap();
         assert!(
             body.contains("-32005") && !body.contains("nobody"),

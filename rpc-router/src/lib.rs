@@ -6,7 +6,7 @@
 //!   ([`methods`]), the router's own methods ([`builtin`]), the sending of
 //!   function calls ([`dispatch`]), the whole of a request body's answer with
 //!   a record of each call ([`service`]), the HTTP [`reply`], the [`limits`],
-//!   and the [`app`] it was built for (its registry, compiled in by
+//!   a token's [`rate_limit`] on its calls, and the [`app`] it was built for (its registry, compiled in by
 //!   `build.rs` from the app's `spin.toml` with `rpc-registry`).
 //! - **The HTTP face**, also pure: [`endpoint`] (which lets a request in,
 //!   with [`tokens`] and [`cors`]), the [`call_log`], the [`trace_context`]
@@ -26,6 +26,7 @@ pub mod health;
 pub mod jsonrpc;
 pub mod limits;
 pub mod methods;
+pub mod rate_limit;
 pub mod reply;
 pub mod service;
 pub mod settings;

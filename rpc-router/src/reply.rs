@@ -2,6 +2,7 @@
 //! status, headers and body follow.
 
 use crate::jsonrpc::{ErrorObject, Id, Response};
+use std::time::Duration;
 
 /// The router's answer to one HTTP request.
 #[derive(Debug, PartialEq, Eq)]
@@ -11,6 +12,14 @@ pub enum Reply {
     Json(Vec<u8>),
     /// HTTP 204 and no body: every request of the message was a notification.
     NoContent,
+    /// Every request of the message was refused by its token's rate limit
+    /// (HTTP 429, with `Retry-After`) or because the limit's store failed
+    /// (503): the responses a 200 would carry (none for notifications).
+    Throttled {
+        status: u16,
+        body: Option<Vec<u8>>,
+        retry_after: Option<Duration>,
+    },
     /// An HTTP error before any JSON-RPC processing (a body over the size
     /// limit, another HTTP method, no valid token, a bad configuration):
     /// still a JSON-RPC error object, id `null`.
@@ -54,22 +63,26 @@ impl Reply {
         match self {
             Reply::Json(_) => 200,
             Reply::NoContent => 204,
-            Reply::Refusal { status, .. } => *status,
+            Reply::Throttled { status, .. } | Reply::Refusal { status, .. } => *status,
         }
     }
 
     /// The headers that go with it: the body's type, and a refusal's own.
-    pub fn headers(&self) -> Vec<(&'static str, &'static str)> {
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
         let mut headers = Vec::new();
-        if !matches!(self, Reply::NoContent) {
-            headers.push(("content-type", "application/json"));
+        if !matches!(self, Reply::NoContent | Reply::Throttled { body: None, .. }) {
+            headers.push(("content-type", "application/json".to_owned()));
         }
-        if let Reply::Refusal {
-            header: Some(header),
-            ..
-        } = self
-        {
-            headers.push(*header);
+        match self {
+            Reply::Refusal {
+                header: Some((name, value)),
+                ..
+            } => headers.push((*name, (*value).to_owned())),
+            Reply::Throttled {
+                retry_after: Some(wait),
+                ..
+            } => headers.push(("retry-after", retry_after_seconds(*wait).to_string())),
+            _ => {}
         }
         headers
     }
@@ -79,9 +92,16 @@ impl Reply {
         match self {
             Reply::Json(body) => Some(body),
             Reply::NoContent => None,
+            Reply::Throttled { body, .. } => body,
             Reply::Refusal { error, .. } => Some(Response::error(Id::NULL, error).to_json()),
         }
     }
+}
+
+/// `Retry-After` is in whole seconds (RFC 9110 §10.2.3): rounded up, so
+/// that a client that waits that long finds the window over.
+fn retry_after_seconds(wait: Duration) -> u64 {
+    wait.as_millis().div_ceil(1000).max(1) as u64
 }
 
 #[cfg(test)]
@@ -92,7 +112,10 @@ mod tests {
     fn each_kind_says_its_status_and_headers() {
         let json = Reply::Json(b"{}".to_vec());
         assert_eq!(json.status(), 200);
-        assert_eq!(json.headers(), [("content-type", "application/json")]);
+        assert_eq!(
+            json.headers(),
+            [("content-type", "application/json".to_owned())]
+        );
         assert_eq!(Reply::NoContent.status(), 204);
         assert_eq!(Reply::NoContent.headers(), []);
         assert_eq!(Reply::NoContent.into_body(), None);
@@ -100,12 +123,28 @@ mod tests {
         assert_eq!(refused.status(), 405);
         assert_eq!(
             refused.headers(),
-            [("content-type", "application/json"), ("allow", "GET")]
+            [
+                ("content-type", "application/json".to_owned()),
+                ("allow", "GET".to_owned())
+            ]
         );
         let body = String::from_utf8(refused.into_body().unwrap()).unwrap();
         assert!(
             body.contains("-32600") && body.contains("\"id\":null"),
             "{body}"
         );
+    }
+
+    #[test]
+    fn a_throttled_reply_says_when_to_retry_in_whole_seconds_rounded_up() {
+        for (wait_ms, seconds) in [(1, "1"), (1000, "1"), (1001, "2"), (59_999, "60")] {
+            let throttled = Reply::Throttled {
+                status: 429,
+                body: None,
+                retry_after: Some(Duration::from_millis(wait_ms)),
+            };
+            assert_eq!(throttled.status(), 429);
+            assert_eq!(throttled.headers(), [("retry-after", seconds.to_owned())]);
+        }
     }
 }

@@ -11,6 +11,7 @@ use crate::jsonrpc::response::Outcome;
 use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
 use crate::limits::Limits;
 use crate::methods::{resolve, FunctionCall, Scope};
+use crate::rate_limit::{self, Admission, Limited, Refusal};
 use crate::reply::Reply;
 use rpc_registry::MethodRegistry;
 use serde_json::value::RawValue;
@@ -38,6 +39,8 @@ pub struct Service {
     pub info: AppInfo,
     /// The methods this request may call (its token's; all when open).
     pub scope: Scope,
+    /// Its token's rate limit, if it has one.
+    pub limited: Option<Limited>,
 }
 
 /// One call of a request: a request object of the message, notifications
@@ -121,11 +124,22 @@ impl Service {
                 (entries, Some(size))
             }
         };
-        let (responses, calls) = self.answer_all(entries, transport).await;
-        let reply = match (responses.as_slice(), batch) {
-            ([], _) => Reply::NoContent,
-            ([response], None) => Reply::Json(response.to_json()),
-            (responses, _) => Reply::Json(Response::batch_to_json(responses)),
+        let entry_count = entries.len();
+        let (responses, calls, refused) = self.answer_all(entries, transport).await;
+        let body = match (responses.as_slice(), batch) {
+            ([], _) => None,
+            ([response], None) => Some(response.to_json()),
+            (responses, _) => Some(Response::batch_to_json(responses)),
+        };
+        let reply = match (refused, body) {
+            // Refused whole: the status says so, as a 401 would have.
+            (Some((count, refusal)), body) if count == entry_count => Reply::Throttled {
+                status: refusal.status,
+                body,
+                retry_after: refusal.retry_after,
+            },
+            (_, None) => Reply::NoContent,
+            (_, Some(body)) => Reply::Json(body),
         };
         Answered {
             reply,
@@ -136,12 +150,17 @@ impl Service {
 
     /// Answers the entries of a message, all calls in flight at once; the
     /// responses keep the order of the requests that get one, the records
-    /// that of every entry.
+    /// that of every entry. Calls the token's rate limit refuses are
+    /// counted, with why.
     async fn answer_all<'a, T: Transport>(
         &'a self,
         entries: Vec<Result<Request<'a>, InvalidRequest<'a>>>,
         transport: &T,
-    ) -> (Vec<Response<'a>>, Vec<CallRecord<'a>>) {
+    ) -> (
+        Vec<Response<'a>>,
+        Vec<CallRecord<'a>>,
+        Option<(usize, Refusal)>,
+    ) {
         let mut calls: Vec<FunctionCall<'a>> = Vec::new();
         // Each entry's method (for its record) beside where it stands.
         let slots: Vec<(Option<Cow<'a, str>>, Slot<'a>)> = entries
@@ -154,6 +173,14 @@ impl Service {
                 Ok(request) => (Some(request.method.clone()), self.plan(request, &mut calls)),
             })
             .collect();
+        let admission = match &self.limited {
+            Some(limited) => rate_limit::admit(transport, limited, calls.len()).await,
+            None => Admission::All,
+        };
+        let (run, refused) = match admission {
+            Admission::All => (calls.len(), None),
+            Admission::First { run, refusal } => (run, Some((calls.len() - run, refusal))),
+        };
         let parallel = self.limits.max_parallel_requests;
         // Discovery first, then the calls: each keeps to the request's
         // bound of function requests in flight.
@@ -164,17 +191,21 @@ impl Service {
             ),
             false => None,
         };
-        let results = run_all(transport, &calls, self.grouping, parallel).await;
+        let results = run_all(transport, &calls[..run], self.grouping, parallel).await;
+        let not_run = refused.iter().flat_map(|(count, refusal)| {
+            std::iter::repeat_n((Err(refusal.error.clone()), Duration::ZERO), *count)
+        });
         let mut ran = Ran {
             calls: &calls,
-            results: results.into_iter().map(Some).collect(),
+            run,
+            results: results.into_iter().chain(not_run).map(Some).collect(),
             document,
         };
         let (responses, records): (Vec<_>, Vec<_>) = slots
             .into_iter()
             .map(|(method, slot)| ran.settle(method, slot))
             .unzip();
-        (responses.into_iter().flatten().collect(), records)
+        (responses.into_iter().flatten().collect(), records, refused)
     }
 }
 
@@ -188,6 +219,8 @@ impl Slot<'_> {
 /// once by the slot waiting for it.
 struct Ran<'c, 'a> {
     calls: &'c [FunctionCall<'a>],
+    /// How many of the calls, the first ones, ran; the rest were refused.
+    run: usize,
     results: Vec<Option<TimedResult>>,
     document: Option<Box<RawValue>>,
 }
@@ -218,7 +251,7 @@ impl<'a> Ran<'_, 'a> {
                     .unwrap_or((Err(ErrorObject::internal_error("not run")), Duration::ZERO));
                 let record = CallRecord {
                     method,
-                    function: Some(self.calls[index].function),
+                    function: (index < self.run).then(|| self.calls[index].function),
                     outcome: result.as_ref().map(|_| ()).map_err(|error| error.code),
                     duration,
                 };

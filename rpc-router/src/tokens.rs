@@ -2,20 +2,21 @@
 //!
 //! Unset or empty, the endpoint is open. Set, it holds entries separated by
 //! white space, each a token or the SHA-256 of one, optionally limited to
-//! some methods:
+//! some methods, and to some calls per window ([`crate::rate_limit`]):
 //!
 //! ```text
-//! <token>[:<method>,<method>...]
-//! sha256:<64 hex digits>[:<method>,<method>...]
+//! <token>[:<method>,<method>...][@<calls>/<window>]
+//! sha256:<64 hex digits>[:<method>,<method>...][@<calls>/<window>]
 //! ```
 //!
 //! A token is an RFC 6750 `b64token` (letters, digits, `-._~+/`, then `=`
-//! padding), so it never holds `:`, `,` or a space. Tokens are compared by
+//! padding), so it never holds `:`, `,`, `@` or a space. Tokens are compared by
 //! their SHA-256 digests in constant time. Nothing here writes a token, a
 //! digest or any part of the variable into an error: errors name the entry
 //! by its position.
 
 use crate::methods::Scope;
+use crate::rate_limit::{Limited, RateLimit};
 use sha2::{Digest, Sha256};
 
 /// The variable, as errors name it.
@@ -31,6 +32,15 @@ pub struct Tokens {
 struct Entry {
     digest: [u8; 32],
     scope: Scope,
+    limit: Option<RateLimit>,
+}
+
+/// What a request's token lets it do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    pub scope: Scope,
+    /// Its rate limit; `None`: unlimited (an open endpoint is never limited).
+    pub limited: Option<Limited>,
 }
 
 /// Why a request was refused before anything of it was read: the answer is
@@ -95,11 +105,12 @@ impl Tokens {
         self.entries.is_empty()
     }
 
-    /// The scope of a request, given the values of its `Authorization`
-    /// headers; an open endpoint grants every method whatever they hold.
-    pub fn authorize(&self, authorization: &[&[u8]]) -> Result<Scope, Unauthorized> {
+    /// What a request may do, given the values of its `Authorization`
+    /// headers; an open endpoint grants every method, unlimited, whatever
+    /// they hold.
+    pub fn authorize(&self, authorization: &[&[u8]]) -> Result<Access, Unauthorized> {
         if self.is_open() {
-            return Ok(Scope::All);
+            return Ok(Access::default());
         }
         let header = match authorization {
             [] => return Err(Unauthorized::Missing),
@@ -113,15 +124,19 @@ impl Tokens {
         let mut granted = None;
         for entry in &self.entries {
             if same_digest(&entry.digest, &digest) && granted.is_none() {
-                granted = Some(&entry.scope);
+                granted = Some(entry);
             }
         }
-        granted.cloned().ok_or(Unauthorized::Unknown)
+        granted.map(Entry::access).ok_or(Unauthorized::Unknown)
     }
 }
 
 impl Entry {
     fn parse(entry: &str, methods: &[&str]) -> Result<Self, &'static str> {
+        let (entry, limit) = match entry.split_once('@') {
+            Some((entry, limit)) => (entry, Some(RateLimit::parse(limit)?)),
+            None => (entry, None),
+        };
         let (digest, scope) = match entry.strip_prefix("sha256:") {
             Some(rest) => {
                 let (hex, scope) = split_scope(rest);
@@ -148,8 +163,34 @@ impl Entry {
                 Scope::Methods(listed)
             }
         };
-        Ok(Entry { digest, scope })
+        Ok(Entry {
+            digest,
+            scope,
+            limit,
+        })
     }
+
+    fn access(&self) -> Access {
+        let limited = self.limit.map(|limit| Limited {
+            limit,
+            key: rate_limit_key(&self.digest),
+        });
+        Access {
+            scope: self.scope.clone(),
+            limited,
+        }
+    }
+}
+
+/// The name a token's count is kept under in the key-value store: 128 bits
+/// of a digest of its digest, in hex. The store never holds the token, nor
+/// the digest a `sha256:` entry would list.
+fn rate_limit_key(digest: &[u8; 32]) -> String {
+    let key = Sha256::new()
+        .chain_update(b"rate-limit:")
+        .chain_update(digest)
+        .finalize();
+    key[..16].iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// `credential[:methods]`.
@@ -220,6 +261,10 @@ mod tests {
         Tokens::parse(text, METHODS).unwrap()
     }
 
+    fn scope_of(tokens: &Tokens, headers: &[&[u8]]) -> Result<Scope, Unauthorized> {
+        tokens.authorize(headers).map(|access| access.scope)
+    }
+
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|byte| format!("{byte:02x}")).collect()
     }
@@ -229,8 +274,8 @@ mod tests {
         for text in ["", "  \n "] {
             let open = tokens(text);
             assert!(open.is_open());
-            assert_eq!(open.authorize(&[]), Ok(Scope::All));
-            assert_eq!(open.authorize(&[b"Basic eA==", b"x"]), Ok(Scope::All));
+            assert_eq!(scope_of(&open, &[]), Ok(Scope::All));
+            assert_eq!(scope_of(&open, &[b"Basic eA==", b"x"]), Ok(Scope::All));
         }
     }
 
@@ -239,14 +284,38 @@ mod tests {
         let digest = hex(&Sha256::digest(b"hashed-token"));
         let tokens = tokens(&format!("reader:double,triple sha256:{digest} admin:*"));
         assert_eq!(
-            tokens.authorize(&[b"Bearer reader"]),
+            scope_of(&tokens, &[b"Bearer reader"]),
             Ok(Scope::Methods(vec!["double".into(), "triple".into()]))
         );
         assert_eq!(
-            tokens.authorize(&[b"bearer  hashed-token "]),
+            scope_of(&tokens, &[b"bearer  hashed-token "]),
             Ok(Scope::All)
         );
-        assert_eq!(tokens.authorize(&[b"BEARER admin"]), Ok(Scope::All));
+        assert_eq!(scope_of(&tokens, &[b"BEARER admin"]), Ok(Scope::All));
+    }
+
+    #[test]
+    fn a_token_may_be_limited_in_calls_per_window_under_a_key_that_hides_it() {
+        let digest = hex(&Sha256::digest(b"hashed-token"));
+        let tokens = tokens(&format!(
+            "metered@100/m reader:double@5/10s sha256:{digest}@1/h free"
+        ));
+        let limited = |header: &[u8]| tokens.authorize(&[header]).unwrap().limited;
+        let metered = limited(b"Bearer metered").unwrap();
+        assert_eq!(metered.limit, RateLimit::parse("100/m").unwrap());
+        let reader = tokens.authorize(&[b"Bearer reader"]).unwrap();
+        assert_eq!(reader.scope, Scope::Methods(vec!["double".into()]));
+        assert_eq!(
+            reader.limited.unwrap().limit,
+            RateLimit::parse("5/10s").unwrap()
+        );
+        assert_eq!(limited(b"Bearer free"), None);
+        let hashed = limited(b"Bearer hashed-token").unwrap();
+        // Each token counts under its own key, of 32 hex digits, which is
+        // neither the token nor its digest.
+        assert_ne!(hashed.key, metered.key);
+        assert_eq!(hashed.key.len(), 32);
+        assert!(!digest.contains(&hashed.key) && !hashed.key.contains("hashed"));
     }
 
     #[test]
@@ -263,9 +332,9 @@ mod tests {
     #[test]
     fn newlines_separate_entries() {
         let tokens = tokens("reader:double\r\nadmin\n\twriter:triple");
-        assert_eq!(tokens.authorize(&[b"Bearer admin"]), Ok(Scope::All));
+        assert_eq!(scope_of(&tokens, &[b"Bearer admin"]), Ok(Scope::All));
         assert_eq!(
-            tokens.authorize(&[b"Bearer writer"]),
+            scope_of(&tokens, &[b"Bearer writer"]),
             Ok(Scope::Methods(vec!["triple".into()]))
         );
     }
@@ -315,6 +384,9 @@ mod tests {
             ("s3cret:double,nothing", "entry 1: its scope names a method"),
             ("s3cret:", "entry 1: its scope names a method"),
             ("s3cret:double,", "entry 1: its scope names a method"),
+            ("s3cret@100", "entry 1: its rate limit is not"),
+            ("s3cret:double@0/s", "entry 1: its rate limit is not"),
+            ("@1/s", "entry 1: not a token"),
             (
                 &format!("sha256:+{}", &DIGEST_ENTRY[8..]),
                 "entry 1: sha256: is not followed by 64 hex digits",

@@ -3,6 +3,7 @@
 use crate::client::post;
 use crate::{build_app, repo_root};
 use serde_json::{json, Value};
+use spin_host::key_value::Stores;
 use spin_host::manifest::Manifest;
 use spin_host::runtime::App;
 use spin_host::server;
@@ -42,6 +43,7 @@ impl HostedApp {
         let app = App::load(
             manifest,
             Arc::new(move |name| Ok(environment.get(name).cloned())),
+            Stores::in_memory(),
         )
         .expect("the app loads");
         let runtime = tokio::runtime::Runtime::new().expect("a runtime");

@@ -7,6 +7,7 @@ pub mod functions;
 pub mod hosted;
 pub mod openrpc;
 pub mod readme;
+pub mod redis;
 pub mod webdriver;
 
 use spin_host::{manifest::Manifest, spin_build, spin_cli};
@@ -204,10 +205,37 @@ impl Server {
         settings: &[(&str, &str)],
         environment: impl IntoIterator<Item = (K, V)>,
     ) -> Server {
+        Server::up(runtime, manifest, settings, environment, None)
+    }
+
+    /// [`Server::start`] with a runtime config file (`spin up
+    /// --runtime-config-file`): key-value stores of its own.
+    pub fn start_with_runtime_config(
+        runtime: &Runtime,
+        manifest: &Path,
+        environment: &[(&str, &str)],
+        runtime_config: &Path,
+    ) -> Server {
+        let environment = environment.iter().copied();
+        Server::up(runtime, manifest, &[], environment, Some(runtime_config))
+    }
+
+    /// `up` on `runtime`, in a state directory of its own (so that its
+    /// default key-value store starts empty), with its output in a file
+    /// under `target/server-logs/`.
+    fn up<K: AsRef<OsStr>, V: AsRef<OsStr>>(
+        runtime: &Runtime,
+        manifest: &Path,
+        settings: &[(&str, &str)],
+        environment: impl IntoIterator<Item = (K, V)>,
+        runtime_config: Option<&Path>,
+    ) -> Server {
         let address = free_loopback_address();
-        let logs = server_logs();
-        let log = logs.join(format!("{}-{}.log", runtime.name(), address.port()));
+        let name = format!("{}-{}", runtime.name(), address.port());
+        let log = server_logs().join(format!("{name}.log"));
         let output = std::fs::File::create(&log).expect("a server log file");
+        let state_dir = target_dir().join("server-state").join(&name);
+        let _ = std::fs::remove_dir_all(&state_dir);
         let mut command = match runtime {
             Runtime::ProjectHost => Command::new(project_host_binary()),
             Runtime::Spin(spin) => Command::new(spin),
@@ -217,6 +245,13 @@ impl Server {
             .arg("--from")
             .arg(manifest)
             .args(["--listen", &address.to_string()])
+            .arg("--state-dir")
+            .arg(&state_dir)
+            .args(
+                runtime_config
+                    .iter()
+                    .flat_map(|file| [OsStr::new("--runtime-config-file"), file.as_os_str()]),
+            )
             .args(
                 settings
                     .iter()

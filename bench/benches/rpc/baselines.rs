@@ -11,6 +11,7 @@ use hyper_util::rt::TokioIo;
 use jsonrpsee::server::{RpcModule, Server};
 use jsonrpsee::types::ErrorObjectOwned;
 use serde_json::{json, Value};
+use spin_host::key_value::Stores;
 use spin_host::manifest::Manifest;
 use spin_host::runtime::App;
 use spin_host::wasmtime;
@@ -141,7 +142,12 @@ pub async fn call_once(component: &Path, body: String) -> Result<(), BoxError> {
     let mut config = spin_host::runtime::engine_config();
     config.cache(Some(wasmtime::Cache::from_file(None)?));
     let engine = wasmtime::Engine::new(&config)?;
-    let app = App::load_on(engine, &manifest, Arc::new(|_| Ok(None)))?;
+    let app = App::load_on(
+        engine,
+        &manifest,
+        Arc::new(|_| Ok(None)),
+        Stores::in_memory(),
+    )?;
     let route = app.route("/").ok_or("the component's route")?;
     let body = Full::new(Bytes::from(body))
         .map_err(|never| match never {})

@@ -256,8 +256,12 @@ fn read_body(
 /// Writes the reply with its own headers and `extra` ones (CORS).
 fn send(reply: Reply, extra: Vec<Header>, response_out: ResponseOutparam) {
     let status = reply.status();
-    let mut headers: Vec<(&str, &str)> = reply.headers();
-    headers.extend(extra.iter().map(|(name, value)| (*name, value.as_str())));
+    let own = reply.headers();
+    let headers: Vec<(&str, &str)> = own
+        .iter()
+        .chain(&extra)
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
     let body = reply.into_body().unwrap_or_default();
     body::write(response_out, status, &headers, &body);
 }

@@ -1,9 +1,12 @@
-//! The app's Rust functions (`double`, `triple`, `divide`), called
-//! in-process: their real code behind the router's `Transport`, so the
-//! core's tests run natively, without a Wasm host.
+//! The app's Rust functions (`double`, `triple`, `divide`) and its rate
+//! limiter, called in-process: their real code behind the router's
+//! `Transport` (the limiter's store in memory, its clock set by the test), so
+//! the core's tests run natively, without a Wasm host.
 
 use futures::executor::block_on;
+use rate_limiter::MemoryStore;
 use rpc_function::Callable;
+use rpc_protocol::rate_limit;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::app::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
@@ -36,6 +39,10 @@ pub struct InProcess {
     /// requests can start meanwhile.
     pub in_flight: Cell<usize>,
     pub most_in_flight: Cell<usize>,
+    /// The rate limiter's store, and its clock in milliseconds since the
+    /// Unix epoch.
+    pub key_value: RefCell<MemoryStore>,
+    pub now_ms: Cell<u64>,
 }
 
 /// Ready on its second poll, having woken itself on the first.
@@ -81,6 +88,11 @@ impl Transport for InProcess {
         if let Some(error) = failure {
             return Err(error);
         }
+        if function_name == rate_limit::COMPONENT {
+            let mut store = self.key_value.borrow_mut();
+            return rate_limiter::answer(&mut *store, &body, self.now_ms.get())
+                .map_err(|_| TransportError::Status(400));
+        }
         let answer = rpc_function::function::answer(function(function_name)?, &body);
         match answer.status {
             200 => Ok(answer.body),
@@ -105,6 +117,7 @@ pub fn service() -> Service {
             version: "1".into(),
         },
         scope: Scope::All,
+        limited: None,
     }
 }
 

@@ -9,3 +9,4 @@ mod contract;
 mod discovery;
 mod fuzz;
 mod in_process;
+mod rate_limits;

@@ -9,7 +9,8 @@
 //! README's examples (`readme`), clients (`clients`), the deployed
 //! functions and their discovery (`functions`), what makes the endpoint
 //! fit to be public: tokens, CORS, the call log and trace context (`public`),
-//! and the bounds on what a function or a request can take (`bounds`).
+//! a token's calls per window (`rate_limits`), and the bounds on what a
+//! function or a request can take (`bounds`).
 
 /// A module's cases, each named after its function.
 macro_rules! cases {
@@ -27,6 +28,7 @@ mod functions;
 mod hostile;
 mod http;
 mod public;
+mod rate_limits;
 mod readme;
 
 use harness::{
@@ -52,6 +54,8 @@ pub struct Servers {
     pub python: Server,
     /// The app with tokens and CORS set, through `SPIN_VARIABLE_*`.
     pub guarded: Server,
+    /// The app with tokens limited in calls per window.
+    pub limited: Server,
     /// The app with a `tokens` value that is not one.
     pub misconfigured: Server,
     /// The test-only app at the default `call_timeout_ms`, for `hog`.
@@ -81,6 +85,7 @@ fn main() {
             clients::CASES,
             functions::CASES,
             public::CASES,
+            rate_limits::CASES,
             bounds::CASES,
         ];
         for &(name, case) in cases.into_iter().flatten() {
@@ -136,6 +141,11 @@ impl Servers {
                     ("SPIN_VARIABLE_CORS_ORIGINS", public::ORIGIN),
                 ],
             ),
+            limited: Server::start(
+                runtime,
+                &manifest_path(),
+                &[("SPIN_VARIABLE_TOKENS", &rate_limits::tokens_variable())],
+            ),
             misconfigured: Server::start(
                 runtime,
                 &manifest_path(),
@@ -173,6 +183,7 @@ impl Servers {
             mut faults,
             mut python,
             mut guarded,
+            mut limited,
             mut misconfigured,
             mut hogs,
             mut unreadable,
@@ -184,6 +195,7 @@ impl Servers {
             &mut faults,
             &mut python,
             &mut guarded,
+            &mut limited,
             &mut misconfigured,
             &mut hogs,
             &mut unreadable,
