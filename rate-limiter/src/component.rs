@@ -25,9 +25,9 @@ fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     }
     let answer = body::read(request, MAX_CHARGE_BYTES, None)
         .map_err(|error| error.to_string())
-        .and_then(|charge| match store::open(STORE) {
-            Ok(bucket) => crate::answer(&mut KeyValue(bucket), &charge, now_ms()),
-            Err(error) => crate::answer(&mut Unopened(describe(error)), &charge, now_ms()),
+        .and_then(|charge| {
+            let open = || store::open(STORE).map(KeyValue).map_err(describe);
+            crate::answer(open, &charge, now_ms())
         });
     match answer {
         Ok(verdict) => {
@@ -73,27 +73,5 @@ impl Store for KeyValue {
 
     fn delete(&mut self, key: &str) -> Result<(), String> {
         self.0.delete(key).map_err(describe)
-    }
-}
-
-/// The `default` store when it could not be opened: every operation fails
-/// with why, so that the charge is refused, never let through.
-struct Unopened(String);
-
-impl Store for Unopened {
-    fn increment(&mut self, _: &str, _: i64) -> Result<i64, String> {
-        Err(self.0.clone())
-    }
-
-    fn get(&mut self, _: &str) -> Result<Option<Vec<u8>>, String> {
-        Err(self.0.clone())
-    }
-
-    fn set(&mut self, _: &str, _: &[u8]) -> Result<(), String> {
-        Err(self.0.clone())
-    }
-
-    fn delete(&mut self, _: &str) -> Result<(), String> {
-        Err(self.0.clone())
     }
 }

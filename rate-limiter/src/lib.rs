@@ -25,6 +25,24 @@ pub trait Store {
     fn delete(&mut self, key: &str) -> Result<(), String>;
 }
 
+impl<S: Store + ?Sized> Store for &mut S {
+    fn increment(&mut self, key: &str, delta: i64) -> Result<i64, String> {
+        (**self).increment(key, delta)
+    }
+
+    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        (**self).get(key)
+    }
+
+    fn set(&mut self, key: &str, value: &[u8]) -> Result<(), String> {
+        (**self).set(key, value)
+    }
+
+    fn delete(&mut self, key: &str) -> Result<(), String> {
+        (**self).delete(key)
+    }
+}
+
 /// The window a moment falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -43,14 +61,21 @@ impl Window {
     }
 }
 
-/// Answers a request body (a [`Charge`]) at `now_ms`: the [`Verdict`]'s
-/// JSON, or why the body is not a charge.
-pub fn answer(store: &mut impl Store, body: &[u8], now_ms: u64) -> Result<Vec<u8>, String> {
+/// Answers a request body (a [`Charge`]) at `now_ms`, counting in the store
+/// `open` gives: the [`Verdict`]'s JSON, or why the body is not a charge.
+pub fn answer<S: Store>(
+    open: impl FnOnce() -> Result<S, String>,
+    body: &[u8],
+    now_ms: u64,
+) -> Result<Vec<u8>, String> {
     let charge: Charge = serde_json::from_slice(body).map_err(|error| error.to_string())?;
     if charge.calls == 0 || charge.limit == 0 || charge.window_ms == 0 {
         return Err("calls, limit and window_ms must each be at least 1".to_owned());
     }
-    let verdict = count(store, &charge, now_ms);
+    let verdict = match open() {
+        Ok(mut store) => count(&mut store, &charge, now_ms),
+        Err(error) => Verdict::StoreFailed(error),
+    };
     serde_json::to_vec(&verdict).map_err(|error| error.to_string())
 }
 
@@ -231,8 +256,16 @@ mod tests {
             br#"{"key":"k","calls":1,"limit":5,"window_ms":0}"#,
             br#"{"key":"k","calls":1,"limit":5,"window_ms":1000,"x":1}"#,
         ] {
-            assert!(answer(&mut store, body, 0).is_err(), "{body:?}");
+            assert!(answer(|| Ok(&mut store), body, 0).is_err(), "{body:?}");
         }
         assert!(store.entries.is_empty());
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_opened_fails_the_charge() {
+        let body = br#"{"key":"k","calls":1,"limit":5,"window_ms":1000}"#;
+        let unopened = || Err::<MemoryStore, _>("no such store".to_owned());
+        let verdict = answer(unopened, body, 0).unwrap();
+        assert_eq!(verdict, br#"{"store_failed":"no such store"}"#);
     }
 }

@@ -2,7 +2,7 @@
 //! when missing), on a free loopback port, keeping nothing on disk: it starts
 //! empty and is stopped, its whole process group, when dropped.
 
-use crate::{free_loopback_address, target_dir, Server};
+use crate::{free_loopback_address, repo_root, target_dir, Server};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -39,17 +39,23 @@ impl Redis {
         format!("redis://{}", self.server.address)
     }
 
-    /// A runtime config file that makes it the app's `default` key-value
-    /// store, as `runtime-config/redis.toml` does on SpinKube.
+    /// The project's runtime config file for Redis
+    /// (`runtime-config/redis.toml`), pointed at this server: the app's
+    /// `default` key-value store on it.
     pub fn runtime_config(&self) -> PathBuf {
+        let shipped = repo_root().join("runtime-config/redis.toml");
+        let text = std::fs::read_to_string(&shipped).expect("runtime-config/redis.toml");
+        let mut config: toml::Table = text.parse().expect("a runtime config is TOML");
+        let default = config
+            .get_mut("key_value_store")
+            .and_then(|stores| stores.get_mut("default"))
+            .and_then(toml::Value::as_table_mut)
+            .expect("runtime-config/redis.toml defines the store `default`");
+        default.insert("url".into(), self.url().into());
         let file = target_dir()
             .join("redis")
             .join(format!("{}.toml", self.server.address.port()));
-        let config = format!(
-            "[key_value_store.default]\ntype = \"redis\"\nurl = \"{}\"\n",
-            self.url()
-        );
-        std::fs::write(&file, config).expect("a runtime config file");
+        std::fs::write(&file, config.to_string()).expect("a runtime config file");
         file
     }
 }

@@ -2,7 +2,7 @@
 //! `SpinApp` CRD schema: every field name known, every value of the right
 //! type, the required fields present, every variable one that `spin.toml`
 //! declares, and its checks: readiness on the router's health route,
-//! liveness on the explorer page.
+//! liveness on the explorer page; the rate limiter's store on Redis.
 //!
 //! The CRD is reference data in `../shared/data/spinkube/`; where it is
 //! absent the check says so and is skipped.
@@ -143,5 +143,36 @@ fn the_spinapp_probes_liveness_on_the_explorer_and_readiness_on_the_health_route
                 "{component} reads no variable"
             );
         }
+    }
+}
+
+#[test]
+fn the_spinapp_puts_the_rate_limiter_store_on_redis_from_its_secret() {
+    // Replicas must share one count: the store the rate limiter opens is
+    // Redis, its URL read from the Secret that deploy/redis-secret.yaml makes.
+    let spinapp = spinapp();
+    let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
+    let limiter = &manifest.components[rpc_protocol::rate_limit::COMPONENT];
+    let stores = spinapp["spec"]["runtimeConfig"]["keyValueStores"]
+        .as_array()
+        .expect("runtimeConfig.keyValueStores");
+    for label in &limiter.key_value_stores {
+        let store = stores
+            .iter()
+            .find(|store| store["name"] == json!(label))
+            .unwrap_or_else(|| panic!("the SpinApp defines the store {label:?}"));
+        assert_eq!(store["type"], json!("redis"), "{label}");
+        let url = &store["options"][0];
+        assert_eq!(url["name"], json!("url"));
+        let secret = &url["valueFrom"]["secretKeyRef"];
+        let text = std::fs::read_to_string(repo_root().join("deploy/redis-secret.yaml"))
+            .expect("deploy/redis-secret.yaml");
+        let made: Value = serde_yaml::from_str(&text).expect("the Secret is YAML");
+        assert_eq!(made["kind"], json!("Secret"));
+        assert_eq!(made["metadata"]["name"], secret["name"]);
+        let key = secret["key"].as_str().expect("a key");
+        assert!(made["stringData"][key]
+            .as_str()
+            .is_some_and(|url| url.starts_with("redis://")));
     }
 }

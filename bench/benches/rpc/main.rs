@@ -24,6 +24,7 @@ mod head_to_head;
 
 use bench::load::{self, Measurement, Workload};
 use bytes::Bytes;
+use harness::redis::Redis;
 use harness::{build_app, free_loopback_address, manifest_path, repo_root, Runtime, Server};
 use head_to_head::{Outcome, Pair, Side};
 use serde_json::{json, Value};
@@ -91,7 +92,9 @@ fn main() {
     build_app();
     let bare_chain = Manifest::load(&bare_chain_manifest()).expect("the bare chain's manifest");
     spin_build::build(&bare_chain).expect("the bare chain builds");
-    let targets = start_targets(&plan);
+    // The store that replicas share rate limits in, for the app on Redis.
+    let mut redis = Redis::start();
+    let targets = start_targets(&plan, &redis);
     // The app with each function as the compiler left it, for the cost of
     // the work budget.
     let mut unbudgeted = Server::start(&Runtime::ProjectHost, &unbudgeted_manifest(), &[]);
@@ -110,6 +113,7 @@ fn main() {
     std::fs::write(dir.join("latest.md"), &report).expect("writing target/bench/latest.md");
     let mut left_running = stop_servers(targets);
     left_running.extend(unbudgeted.stop().err());
+    left_running.extend(redis.server.stop().err());
     if !clean(&rows, &head_to_head, &left_running) {
         std::process::exit(1);
     }
@@ -350,7 +354,7 @@ impl Targets {
 
 /// Every target: the app and the floors on each runtime here (the
 /// project's host, and real Spin when there is one), then the baselines.
-fn start_targets(plan: &Plan) -> Vec<Target> {
+fn start_targets(plan: &Plan, redis: &Redis) -> Vec<Target> {
     let mut runtimes = vec![(Runtime::ProjectHost, "")];
     match spin_host::spin_cli::find() {
         Some(spin) => runtimes.push((Runtime::Spin(spin), " on spin")),
@@ -358,7 +362,7 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
     }
     let mut targets = Vec::new();
     for (runtime, on) in &runtimes {
-        targets.extend(app_targets(runtime, on, plan));
+        targets.extend(app_targets(runtime, on, plan, redis));
         targets.extend(floor_targets(runtime, on, plan));
     }
     targets.extend(baseline_targets(plan));
@@ -367,13 +371,13 @@ fn start_targets(plan: &Plan) -> Vec<Target> {
 
 /// The app on `runtime` (`on` names it): as shipped, its variants, and the
 /// router alone.
-fn app_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
+fn app_targets(runtime: &Runtime, on: &str, plan: &Plan, redis: &Redis) -> Vec<Target> {
     let mut targets = Targets::default();
     let app = Rc::new(Server::start(runtime, &manifest_path(), &[]));
     let [single, batches] = app_workloads(&app);
     targets.add(format!("app{on}: single calls"), &app, single, plan.all);
     targets.add(format!("app{on}: batches of 100"), &app, batches, plan.all);
-    targets.0.extend(app_variants(runtime, on, plan));
+    targets.0.extend(app_variants(runtime, on, plan, redis));
     // The router alone: a method it answers itself, with no call.
     let unknown = json!({"jsonrpc": "2.0", "method": "nothing", "params": [21], "id": 1});
     let refusal = json!({"jsonrpc": "2.0", "id": 1,
@@ -389,11 +393,12 @@ fn app_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
 }
 
 /// The app on `runtime` with one thing changed: the call log off, a token
-/// required, batches ungrouped.
-fn app_variants(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
+/// required, a token rate limited, batches ungrouped.
+fn app_variants(runtime: &Runtime, on: &str, plan: &Plan, redis: &Redis) -> Vec<Target> {
     let mut targets = Targets::default();
     call_log_off(&mut targets, runtime, on, plan);
     with_a_token(&mut targets, runtime, on, plan);
+    rate_limited(&mut targets, runtime, on, plan, redis);
     ungrouped(&mut targets, runtime, on, plan);
     targets.0
 }
@@ -416,24 +421,45 @@ fn call_log_off(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan)
     );
 }
 
+/// The token of the variants that require one.
+const BENCH_TOKEN: &str = "bench-token-3f9a";
+
+/// Single calls of `double` with [`BENCH_TOKEN`].
+fn single_calls_with_the_token(server: &Server) -> Workload {
+    let authorization = vec![("authorization", format!("Bearer {BENCH_TOKEN}"))];
+    let answer = single_call_answer();
+    workload_with(server, "/rpc", authorization, single_call(), answer, 1)
+}
+
 /// What a token check costs.
 fn with_a_token(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan) {
-    let token = "bench-token-3f9a";
-    let guarded = Rc::new(Server::start(
-        runtime,
-        &manifest_path(),
-        &[("SPIN_VARIABLE_TOKENS", &format!("{token}:double"))],
-    ));
-    let single = workload_with(
-        &guarded,
-        "/rpc",
-        vec![("authorization", format!("Bearer {token}"))],
-        single_call(),
-        single_call_answer(),
-        1,
-    );
+    let tokens = format!("{BENCH_TOKEN}:double");
+    let environment = [("SPIN_VARIABLE_TOKENS", tokens.as_str())];
+    let guarded = Rc::new(Server::start(runtime, &manifest_path(), &environment));
+    let single = single_calls_with_the_token(&guarded);
     let name = format!("app{on}, with a token: single calls");
     targets.add(name, &guarded, single, plan.split);
+}
+
+/// What a token's rate limit costs (a limit no run reaches, so every call
+/// is counted and runs), counted in the default store (SQLite, one process's)
+/// and in Redis (what replicas share).
+fn rate_limited(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan, redis: &Redis) {
+    let tokens = format!("{BENCH_TOKEN}:double@1000000000/h");
+    let environment = [("SPIN_VARIABLE_TOKENS", tokens.as_str())];
+    let on_sqlite = Server::start(runtime, &manifest_path(), &environment);
+    let on_redis = Server::start_with_runtime_config(
+        runtime,
+        &manifest_path(),
+        &environment,
+        &redis.runtime_config(),
+    );
+    for (store, server) in [("SQLite", on_sqlite), ("Redis", on_redis)] {
+        let server = Rc::new(server);
+        let single = single_calls_with_the_token(&server);
+        let name = format!("app{on}, rate limited on {store}: single calls");
+        targets.add(name, &server, single, plan.split);
+    }
 }
 
 /// What grouping a batch's calls per function gains.
@@ -628,6 +654,20 @@ const ON_EACH_RUNTIME: &[(&str, usize, &str, &str)] = &[
         "token_vs_open_c8",
         8,
         "app{on}, with a token: single calls",
+        "app{on}: single calls",
+    ),
+    // What a token's rate limit costs, counted in each store, against the
+    // app open (a token alone costs about nothing: token_vs_open).
+    (
+        "rate_limit_sqlite_vs_open_c8",
+        8,
+        "app{on}, rate limited on SQLite: single calls",
+        "app{on}: single calls",
+    ),
+    (
+        "rate_limit_redis_vs_open_c8",
+        8,
+        "app{on}, rate limited on Redis: single calls",
         "app{on}: single calls",
     ),
     // What declaring the app's variables costs a chain, and the app against

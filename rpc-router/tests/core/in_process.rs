@@ -90,7 +90,7 @@ impl Transport for InProcess {
         }
         if function_name == rate_limit::COMPONENT {
             let mut store = self.key_value.borrow_mut();
-            return rate_limiter::answer(&mut *store, &body, self.now_ms.get())
+            return rate_limiter::answer(|| Ok(&mut *store), &body, self.now_ms.get())
                 .map_err(|_| TransportError::Status(400));
         }
         let answer = rpc_function::function::answer(function(function_name)?, &body);
