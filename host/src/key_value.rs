@@ -276,6 +276,18 @@ impl Backend {
         Ok(manager.clone())
     }
 
+    /// What opening the store does, as Spin 4.0.2 does it: a Redis store
+    /// connects (on its first opening) and is sent a `PING` (every time, its
+    /// answer not waited on for an error: a store that is down fails the
+    /// operations that follow); a SQLite one does nothing yet.
+    async fn opened(&self) -> Result<(), store::Error> {
+        if let Backend::Redis { .. } = self {
+            let mut connection = self.redis().await?;
+            let _ = redis::cmd("PING").query_async::<()>(&mut connection).await;
+        }
+        Ok(())
+    }
+
     async fn get(self: &Arc<Self>, key: String) -> Result<Option<Vec<u8>>, store::Error> {
         match &**self {
             Backend::Sqlite { .. } => {
@@ -418,6 +430,9 @@ impl store::Host for KeyValueView<'_> {
         let Some(backend) = self.ctx.stores.stores.get(&label) else {
             return Ok(Err(store::Error::NoSuchStore));
         };
+        if let Err(error) = backend.opened().await {
+            return Ok(Err(error));
+        }
         Ok(Ok(self.table.push(Bucket(backend.clone()))?))
     }
 }

@@ -9,13 +9,33 @@
 //! together. Spin's store has no expiry: the first charge of a window
 //! deletes the token's previous window, which
 //! `rate-limit/<key>/<window_ms>/current` names, so a token keeps two keys.
-
-use rpc_protocol::rate_limit::{Charge, Verdict};
+//!
+//! The store is any [`Store`]: in a component, `wasi:keyvalue`
+//! ([`key_value`], wasm only); in tests, a [`MemoryStore`].
 
 #[cfg(target_arch = "wasm32")]
-mod component;
+pub mod key_value;
 
-/// The operations of a key-value store the limiter needs (on Spin,
+/// `calls` more calls of the token that `key` names (never the token
+/// itself), which may make `limit` calls per window of `window_ms`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    pub key: String,
+    pub calls: u64,
+    pub limit: u64,
+    pub window_ms: u64,
+}
+
+/// How many of the calls charged may run: the first `allowed` of them, in
+/// order; the others wait `retry_after_ms`, until the window ends. Or the
+/// store failed, and none may run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Counted { allowed: u64, retry_after_ms: u64 },
+    StoreFailed(String),
+}
+
+/// The operations of a key-value store the counting needs (on Spin,
 /// `wasi:keyvalue`); an error is the store's own words.
 pub trait Store {
     /// Adds `delta` to the number at `key` (0 if absent) and returns it.
@@ -23,24 +43,6 @@ pub trait Store {
     fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String>;
     fn set(&mut self, key: &str, value: &[u8]) -> Result<(), String>;
     fn delete(&mut self, key: &str) -> Result<(), String>;
-}
-
-impl<S: Store + ?Sized> Store for &mut S {
-    fn increment(&mut self, key: &str, delta: i64) -> Result<i64, String> {
-        (**self).increment(key, delta)
-    }
-
-    fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {
-        (**self).get(key)
-    }
-
-    fn set(&mut self, key: &str, value: &[u8]) -> Result<(), String> {
-        (**self).set(key, value)
-    }
-
-    fn delete(&mut self, key: &str) -> Result<(), String> {
-        (**self).delete(key)
-    }
 }
 
 /// The window a moment falls in.
@@ -61,26 +63,16 @@ impl Window {
     }
 }
 
-/// Answers a request body (a [`Charge`]) at `now_ms`, counting in the store
-/// `open` gives: the [`Verdict`]'s JSON, or why the body is not a charge.
-pub fn answer<S: Store>(
-    open: impl FnOnce() -> Result<S, String>,
-    body: &[u8],
-    now_ms: u64,
-) -> Result<Vec<u8>, String> {
-    let charge: Charge = serde_json::from_slice(body).map_err(|error| error.to_string())?;
-    if charge.calls == 0 || charge.limit == 0 || charge.window_ms == 0 {
-        return Err("calls, limit and window_ms must each be at least 1".to_owned());
-    }
-    let verdict = match open() {
-        Ok(mut store) => count(&mut store, &charge, now_ms),
-        Err(error) => Verdict::StoreFailed(error),
-    };
-    serde_json::to_vec(&verdict).map_err(|error| error.to_string())
-}
-
-/// Counts the calls of a charge in the window of `now_ms`.
+/// Counts the calls of a charge in the window of `now_ms` (milliseconds
+/// since the Unix epoch). A charge of no call, or with a limit or a window
+/// of 0, counts nothing and allows nothing.
 pub fn count(store: &mut impl Store, charge: &Charge, now_ms: u64) -> Verdict {
+    if charge.calls == 0 || charge.limit == 0 || charge.window_ms == 0 {
+        return Verdict::Counted {
+            allowed: 0,
+            retry_after_ms: 0,
+        };
+    }
     let window = Window::containing(now_ms, charge.window_ms);
     let calls = i64::try_from(charge.calls).unwrap_or(i64::MAX);
     let counted = match store.increment(&window_key(charge, window.index), calls) {
@@ -95,7 +87,7 @@ pub fn count(store: &mut impl Store, charge: &Charge, now_ms: u64) -> Verdict {
         // one sees 0. Keeping old keys costs only space, so a failure to
         // delete them refuses no call; it is logged.
         if let Err(error) = forget_previous_window(store, charge, window.index) {
-            eprintln!("rate-limiter: an old window's count is left in the store: {error}");
+            eprintln!("rate limits: an old window's count is left in the store: {error}");
         }
     }
     Verdict::Counted {
@@ -130,8 +122,7 @@ fn forget_previous_window(
     store.set(&current, index.to_string().as_bytes())
 }
 
-/// A store in this process's memory: the limiter's in-process tests, and
-/// the router's.
+/// A store in this process's memory: the router's in-process tests.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     pub entries: std::collections::BTreeMap<String, Vec<u8>>,
@@ -248,24 +239,21 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_is_not_a_charge_is_refused() {
+    fn an_empty_charge_counts_nothing() {
         let mut store = MemoryStore::default();
-        for body in [
-            &b"{}"[..],
-            br#"{"key":"k","calls":0,"limit":5,"window_ms":1000}"#,
-            br#"{"key":"k","calls":1,"limit":5,"window_ms":0}"#,
-            br#"{"key":"k","calls":1,"limit":5,"window_ms":1000,"x":1}"#,
+        for empty in [
+            charge(0),
+            Charge {
+                window_ms: 0,
+                ..charge(1)
+            },
+            Charge {
+                limit: 0,
+                ..charge(1)
+            },
         ] {
-            assert!(answer(|| Ok(&mut store), body, 0).is_err(), "{body:?}");
+            assert_eq!(count(&mut store, &empty, 0), counted(0, 0));
         }
         assert!(store.entries.is_empty());
-    }
-
-    #[test]
-    fn a_store_that_cannot_be_opened_fails_the_charge() {
-        let body = br#"{"key":"k","calls":1,"limit":5,"window_ms":1000}"#;
-        let unopened = || Err::<MemoryStore, _>("no such store".to_owned());
-        let verdict = answer(unopened, body, 0).unwrap();
-        assert_eq!(verdict, br#"{"store_failed":"no such store"}"#);
     }
 }

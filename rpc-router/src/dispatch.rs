@@ -15,13 +15,16 @@ use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
 use futures::stream::{FuturesUnordered, StreamExt};
+use rate_limiter::{Charge, Verdict};
 use rpc_protocol::inner::{ListCall, Outcome, OutcomeList, SingleCall};
 use serde_json::value::RawValue;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-/// Carries one inner request to a function and brings back its answer body.
-/// On Spin this is local service chaining; in unit tests, a function in-process.
+/// What the router reaches outside itself: a function, to call or to
+/// describe, and the key-value store its rate limits count in. On Spin,
+/// local service chaining and `wasi:keyvalue`; in unit tests, functions and
+/// a store in-process.
 #[allow(async_fn_in_trait)] // used with concrete types only, never as `dyn`
 pub trait Transport {
     /// Sends `body` to `function` and returns the body of a 2xx answer.
@@ -30,6 +33,10 @@ pub trait Transport {
     /// Asks `function` to describe itself (`GET`) and returns the body of a
     /// 2xx answer: its OpenRPC method object.
     async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError>;
+
+    /// Counts a rate-limited token's calls in the app's key-value store,
+    /// shared by every instance and replica ([`crate::rate_limit`]).
+    async fn charge(&self, charge: &Charge) -> Verdict;
 }
 
 /// Why a function request brought back no usable answer body.

@@ -1,20 +1,20 @@
 //! Calls per window per token: a `tokens` entry's `@<calls>/<window>`
-//! ([`crate::tokens`]), counted by the `rate-limiter` component in the app's
-//! key-value store, shared by every instance and every replica.
+//! ([`crate::tokens`]), counted in the app's key-value store (see the
+//! `rate-limiter` crate), shared by every instance and every replica.
 //!
 //! Every call that would run a function counts (notifications and `echo`
 //! included); `rpc.discover` and calls answered without a function do not.
 //! The calls of a request are charged at once, before any runs: the first
 //! ones within the limit run, in the order of the request, and the others
 //! get `-32007` with `data: {"retry_after_ms": N}`, the time left in the
-//! window. If the store fails, or the limiter does not answer, none of the
-//! calls runs: they get `-32603` naming the store, since letting them
-//! through would make a limited token unlimited whenever the store is down.
+//! window. If the store fails, none of the calls runs: they get `-32603`
+//! naming the store, since letting them through would make a limited token
+//! unlimited whenever the store is down.
 
-use crate::dispatch::{Transport, TransportError};
+use crate::dispatch::Transport;
 use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
-use rpc_protocol::rate_limit::{Charge, Verdict, COMPONENT};
+use rate_limiter::{Charge, Verdict};
 use serde_json::value::RawValue;
 use std::time::Duration;
 
@@ -90,7 +90,7 @@ pub struct Refusal {
     pub retry_after: Option<Duration>,
 }
 
-/// Charges `calls` calls to the token's count, through the limiter.
+/// Charges `calls` calls to the token's count.
 pub async fn admit<T: Transport>(transport: &T, limited: &Limited, calls: usize) -> Admission {
     if calls == 0 {
         return Admission::All;
@@ -101,46 +101,19 @@ pub async fn admit<T: Transport>(transport: &T, limited: &Limited, calls: usize)
         limit: limited.limit.calls,
         window_ms: limited.limit.window.as_millis() as u64,
     };
-    let body = serde_json::to_vec(&charge).unwrap_or_default();
-    let verdict = match transport.send(COMPONENT, body).await {
-        Ok(answer) => serde_json::from_slice(&answer)
-            .map_err(|error| format!("the rate limiter's answer is not a verdict: {error}")),
-        Err(error) => Err(unanswered(error)),
-    };
-    match verdict {
-        Ok(Verdict::Counted { allowed, .. }) if allowed >= calls as u64 => Admission::All,
-        Ok(Verdict::Counted {
+    match transport.charge(&charge).await {
+        Verdict::Counted { allowed, .. } if allowed >= calls as u64 => Admission::All,
+        Verdict::Counted {
             allowed,
             retry_after_ms,
-        }) => Admission::First {
+        } => Admission::First {
             run: allowed as usize,
             refusal: over_the_limit(limited.limit, retry_after_ms),
         },
-        Ok(Verdict::StoreFailed(why)) => Admission::First {
+        Verdict::StoreFailed(why) => Admission::First {
             run: 0,
             refusal: store_failed(&why),
         },
-        Err(why) => Admission::First {
-            run: 0,
-            refusal: store_failed(&why),
-        },
-    }
-}
-
-/// Why the limiter gave no verdict.
-fn unanswered(error: TransportError) -> String {
-    match error {
-        TransportError::Status(status) => format!("the rate limiter answered HTTP {status}"),
-        TransportError::TimedOut(limit) => format!(
-            "the rate limiter did not answer within {} ms (setting call_timeout_ms)",
-            limit.as_millis()
-        ),
-        TransportError::TooLarge(limit) => {
-            format!("the rate limiter answered more than {limit} bytes")
-        }
-        TransportError::Unreachable(detail) => {
-            format!("the rate limiter could not be reached: {detail}")
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! `SpinApp` CRD schema: every field name known, every value of the right
 //! type, the required fields present, every variable one that `spin.toml`
 //! declares, and its checks: readiness on the router's health route,
-//! liveness on the explorer page; the rate limiter's store on Redis.
+//! liveness on the explorer page; the rate limits' store on Redis.
 //!
 //! The CRD is reference data in `../shared/data/spinkube/`; where it is
 //! absent the check says so and is skipped.
@@ -147,16 +147,17 @@ fn the_spinapp_probes_liveness_on_the_explorer_and_readiness_on_the_health_route
 }
 
 #[test]
-fn the_spinapp_puts_the_rate_limiter_store_on_redis_from_its_secret() {
-    // Replicas must share one count: the store the rate limiter opens is
-    // Redis, its URL read from the Secret that deploy/redis-secret.yaml makes.
+fn the_spinapp_puts_the_rate_limits_store_on_redis_from_its_secret() {
+    // Replicas must share one count: the store the router counts rate limits
+    // in is Redis, its URL read from the Secret that deploy/redis-secret.yaml
+    // makes.
     let spinapp = spinapp();
     let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
-    let limiter = &manifest.components[rpc_protocol::rate_limit::COMPONENT];
+    let router = &manifest.components["rpc-router"];
     let stores = spinapp["spec"]["runtimeConfig"]["keyValueStores"]
         .as_array()
         .expect("runtimeConfig.keyValueStores");
-    for label in &limiter.key_value_stores {
+    for label in &router.key_value_stores {
         let store = stores
             .iter()
             .find(|store| store["name"] == json!(label))

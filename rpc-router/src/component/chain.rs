@@ -1,6 +1,7 @@
 //! The Spin side of dispatch: a function request over local service
 //! chaining (`http://<component-id>.spin.internal/`), in-process, bounded by
-//! the request's deadline and what its answers may hold in all.
+//! the request's deadline and what its answers may hold in all; and a rate
+//! limit's count, in the app's key-value store.
 //!
 //! Spin puts no timeout on chained calls, so the router races each request
 //! against its own timer, set to the request's one deadline.
@@ -10,12 +11,14 @@ use crate::dispatch::{AnswerBytes, Transport, TransportError};
 use crate::trace_context::TraceContext;
 use futures::future::{join, select, Either};
 use futures::SinkExt;
+use rate_limiter::key_value::KeyValueStore;
+use rate_limiter::{Charge, Verdict};
 use rpc_protocol::body::BodyError;
 use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use wasi::clocks::monotonic_clock;
 
 /// Function requests over Spin's local service chaining for one client
@@ -53,6 +56,22 @@ impl Transport for ServiceChain<'_> {
     async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
         self.bounded(Method::Get, function, Vec::new()).await
     }
+
+    /// Counted with blocking `wasi:keyvalue` calls: the request has nothing
+    /// else to do until it knows which of its calls may run.
+    async fn charge(&self, charge: &Charge) -> Verdict {
+        match KeyValueStore::open() {
+            Ok(mut store) => rate_limiter::count(&mut store, charge, now_ms()),
+            Err(why) => Verdict::StoreFailed(why),
+        }
+    }
+}
+
+/// The wall clock, in milliseconds since the Unix epoch: rate limit windows
+/// are counted on it, so that replicas agree on them.
+fn now_ms() -> u64 {
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH);
+    since_epoch.map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
 
 impl ServiceChain<'_> {

@@ -1,12 +1,11 @@
-//! The app's Rust functions (`double`, `triple`, `divide`) and its rate
-//! limiter, called in-process: their real code behind the router's
-//! `Transport` (the limiter's store in memory, its clock set by the test), so
-//! the core's tests run natively, without a Wasm host.
+//! The app's Rust functions (`double`, `triple`, `divide`), called
+//! in-process, and its rate limits counted in memory: their real code behind
+//! the router's `Transport` (the store's clock set by the test), so the
+//! core's tests run natively, without a Wasm host.
 
 use futures::executor::block_on;
-use rate_limiter::MemoryStore;
+use rate_limiter::{Charge, MemoryStore, Verdict};
 use rpc_function::Callable;
-use rpc_protocol::rate_limit;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::app::AppInfo;
 use rpc_router::dispatch::{Grouping, Transport, TransportError};
@@ -39,10 +38,11 @@ pub struct InProcess {
     /// requests can start meanwhile.
     pub in_flight: Cell<usize>,
     pub most_in_flight: Cell<usize>,
-    /// The rate limiter's store, and its clock in milliseconds since the
-    /// Unix epoch.
+    /// The rate limits' store, its clock in milliseconds since the Unix
+    /// epoch, and, if set, why it fails.
     pub key_value: RefCell<MemoryStore>,
     pub now_ms: Cell<u64>,
+    pub store_fails: Option<&'static str>,
 }
 
 /// Ready on its second poll, having woken itself on the first.
@@ -88,11 +88,6 @@ impl Transport for InProcess {
         if let Some(error) = failure {
             return Err(error);
         }
-        if function_name == rate_limit::COMPONENT {
-            let mut store = self.key_value.borrow_mut();
-            return rate_limiter::answer(|| Ok(&mut *store), &body, self.now_ms.get())
-                .map_err(|_| TransportError::Status(400));
-        }
         let answer = rpc_function::function::answer(function(function_name)?, &body);
         match answer.status {
             200 => Ok(answer.body),
@@ -102,6 +97,18 @@ impl Transport for InProcess {
 
     async fn describe(&self, function_name: &str) -> Result<Vec<u8>, TransportError> {
         Ok(function(function_name)?.describe())
+    }
+
+    async fn charge(&self, charge: &Charge) -> Verdict {
+        self.sent
+            .borrow_mut()
+            .push(("key-value store".to_owned(), charge.key.clone()));
+        match self.store_fails {
+            Some(why) => Verdict::StoreFailed(why.to_owned()),
+            None => {
+                rate_limiter::count(&mut *self.key_value.borrow_mut(), charge, self.now_ms.get())
+            }
+        }
     }
 }
 

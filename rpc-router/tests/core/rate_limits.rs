@@ -1,11 +1,10 @@
-//! A token's rate limit: its calls counted by the real limiter (its store in
+//! A token's rate limit: its calls counted by the real counting (its store in
 //! memory), the first ones within the limit run in order, the rest refused
 //! with when to retry; a request refused whole says so in its status; a
 //! store that fails lets nothing run.
 
 use crate::in_process::*;
 use futures::executor::block_on;
-use rpc_router::dispatch::TransportError;
 use rpc_router::rate_limit::{Limited, RateLimit};
 use rpc_router::reply::Reply;
 use rpc_router::service::Service;
@@ -108,7 +107,7 @@ fn a_batch_straddling_the_limit_runs_its_first_calls_and_answers_all_in_order() 
     assert_eq!(codes, [json!(2), json!(-32007), json!(-32007)]);
     assert_eq!(
         functions_sent(&transport),
-        ["rate-limiter", "double", "triple"]
+        ["key-value store", "double", "triple"]
     );
 }
 
@@ -139,7 +138,7 @@ fn notifications_refused_whole_get_429_and_no_body() {
 #[test]
 fn a_store_that_fails_runs_nothing_and_answers_503_naming_it() {
     let transport = InProcess {
-        poison: Some(("window_ms", TransportError::Status(500))),
+        store_fails: Some("key-value store \"default\": connection refused"),
         ..transport()
     };
     let service = limited_to(100);
@@ -148,13 +147,16 @@ fn a_store_that_fails_runs_nothing_and_answers_503_naming_it() {
     for response in value.unwrap().as_array().unwrap() {
         let message = response["error"]["message"].as_str().unwrap();
         assert_eq!(response["error"]["code"], json!(-32603));
-        assert!(message.contains("rate limit's store failed"), "{message}");
+        assert!(
+            message.contains("rate limit's store failed: key-value store \"default\""),
+            "{message}"
+        );
     }
-    assert_eq!(functions_sent(&transport), ["rate-limiter"]);
+    assert_eq!(functions_sent(&transport), ["key-value store"]);
 }
 
 #[test]
-fn an_unlimited_token_never_asks_the_limiter() {
+fn an_unlimited_token_never_touches_the_store() {
     let transport = transport();
     let (reply, _) = answer(&service(), &transport, json!([double(1), double(2)]));
     assert_eq!(reply.status(), 200);
