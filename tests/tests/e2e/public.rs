@@ -429,7 +429,7 @@ fn without_cors_options_is_just_another_method(servers: &Servers) -> Result<(), 
 }
 
 /// The call log line of the request with this id, once the server wrote it.
-fn log_line(server: &Server, request_id: &str) -> Result<Value, Failed> {
+pub fn log_line(server: &Server, request_id: &str) -> Result<Value, Failed> {
     log_line_with(server, "request_id", request_id)
 }
 

@@ -38,18 +38,19 @@ pub fn tokens_variable() -> String {
 }
 
 fn post_as(server: &Server, token: &str, body: &Value) -> Answer {
+    post_with_id(server, token, body, None)
+}
+
+/// [`post_as`], with an `x-request-id` to find its call log line by.
+fn post_with_id(server: &Server, token: &str, body: &Value, request_id: Option<&str>) -> Answer {
     let authorization = format!("Bearer {token}");
-    let headers = [
+    let mut headers = vec![
         ("content-type", &b"application/json"[..]),
         ("authorization", authorization.as_bytes()),
     ];
-    raw(
-        server.address,
-        "POST",
-        "/rpc",
-        &headers,
-        body.to_string().into_bytes(),
-    )
+    headers.extend(request_id.map(|id| ("x-request-id", id.as_bytes())));
+    let body = body.to_string().into_bytes();
+    raw(server.address, "POST", "/rpc", &headers, body)
 }
 
 fn double(x: i64) -> Value {
@@ -98,12 +99,21 @@ fn a_limited_token_gets_its_calls_then_429_with_when_to_retry(
             "a call within the limit",
         )?;
     }
-    let refused = post_as(server, METERED, &double(4));
+    let refused = post_with_id(server, METERED, &double(4), Some("over-the-limit-4"));
     expect_rate_limited(&refused, "the fourth call of three a day")?;
     expect_eq(
         refused.json()["id"].clone(),
         json!(4),
         "the refused call's id",
+    )?;
+    let line = crate::public::log_line(server, "over-the-limit-4")?;
+    expect_eq(line["status"].clone(), json!(429), "the call log's status")?;
+    let record =
+        json!([{"method": "double", "function": null, "outcome": -32007, "count": 1, "us": 0}]);
+    expect_eq(
+        line["calls"].clone(),
+        record,
+        "the call log's record of the call",
     )?;
     // A notification over the limit is dropped, and the status says so.
     let notification = json!({"jsonrpc": "2.0", "method": "double", "params": [5]});
