@@ -37,6 +37,11 @@ wasmtime::component::bindgen!({
 
 use wasi::keyvalue::{atomics, store};
 
+/// The statements on Spin's table (`store` is the store's label).
+const SELECT_VALUE: &str = "SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2";
+const UPSERT_VALUE: &str = "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3)
+                            ON CONFLICT (store, key) DO UPDATE SET value = ?3";
+
 /// The store every app has, as Spin names it.
 pub const DEFAULT: &str = "default";
 
@@ -293,9 +298,7 @@ impl Backend {
             Backend::Sqlite { .. } => {
                 self.on_sqlite(move |connection, label| {
                     connection
-                        .prepare_cached(
-                            "SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2",
-                        )?
+                        .prepare_cached(SELECT_VALUE)?
                         .query_row((label, &key), |row| row.get(0))
                         .optional()
                 })
@@ -310,10 +313,7 @@ impl Backend {
             Backend::Sqlite { .. } => {
                 self.on_sqlite(move |connection, label| {
                     connection
-                        .prepare_cached(
-                            "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3)
-                             ON CONFLICT (store, key) DO UPDATE SET value = ?3",
-                        )?
+                        .prepare_cached(UPSERT_VALUE)?
                         .execute((label, &key, &value))
                         .map(drop)
                 })
@@ -364,21 +364,18 @@ impl Backend {
                         let transaction =
                             connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
                         let value: Option<Vec<u8>> = transaction
-                            .prepare_cached(
-                                "SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2",
-                            )?
+                            .prepare_cached(SELECT_VALUE)?
                             .query_row((label, &key), |row| row.get(0))
                             .optional()?;
                         let Some(count) = counter(value) else {
                             return Ok(None);
                         };
                         let count = count.wrapping_add(delta);
-                        transaction
-                            .prepare_cached(
-                                "INSERT INTO spin_key_value (store, key, value) VALUES (?1, ?2, ?3)
-                                 ON CONFLICT (store, key) DO UPDATE SET value = ?3",
-                            )?
-                            .execute((label, &key, count.to_le_bytes()))?;
+                        transaction.prepare_cached(UPSERT_VALUE)?.execute((
+                            label,
+                            &key,
+                            count.to_le_bytes(),
+                        ))?;
                         transaction.commit()?;
                         Ok(Some(count))
                     })
@@ -505,5 +502,69 @@ impl atomics::HostCas for KeyValueView<'_> {
     async fn drop(&mut self, cas: Resource<Cas>) -> wasmtime::Result<()> {
         self.table.delete(cas)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A runtime config file with `text`, in a directory of its own.
+    fn runtime_config(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("spin-host-kv-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("runtime-config.toml");
+        std::fs::write(&file, text).unwrap();
+        file
+    }
+
+    #[test]
+    fn a_runtime_config_defines_stores_beside_the_default_one() {
+        let file = runtime_config(
+            "defines",
+            "[key_value_store.cache]\ntype = \"spin\"\npath = \"data/cache.db\"\n\
+             [key_value_store.shared]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:6379\"\n",
+        );
+        let state = file.parent().unwrap().join(".spin");
+        let stores = Stores::configure(&state, Some(&file)).unwrap();
+        let labels: Vec<&str> = stores.stores.keys().map(String::as_str).collect();
+        assert_eq!(labels, ["cache", "default", "shared"]);
+        match &*stores.stores["cache"] {
+            Backend::Sqlite { path, .. } => {
+                assert_eq!(
+                    path.as_deref(),
+                    Some(&*file.parent().unwrap().join("data/cache.db"))
+                )
+            }
+            Backend::Redis { .. } => panic!("cache is SQLite"),
+        }
+        assert!(stores
+            .check("router", &["default".into(), "shared".into()])
+            .is_ok());
+        let undefined = stores.check("router", &["other".into()]).unwrap_err();
+        assert!(undefined.to_string().contains("\"other\""), "{undefined}");
+    }
+
+    #[test]
+    fn a_runtime_config_with_what_this_host_lacks_is_refused() {
+        for (name, text) in [
+            ("sqlite", "[sqlite_database.default]\ntype = \"spin\"\n"),
+            ("azure", "[key_value_store.x]\ntype = \"azure_cosmos\"\n"),
+            (
+                "url",
+                "[key_value_store.x]\ntype = \"redis\"\nurl = \"http://x\"\n",
+            ),
+        ] {
+            let file = runtime_config(name, text);
+            let state = file.parent().unwrap().join(".spin");
+            assert!(Stores::configure(&state, Some(&file)).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_sqlite_counter_is_eight_little_endian_bytes_as_spin_writes_it() {
+        assert_eq!(counter(None), Some(0));
+        assert_eq!(counter(Some(42i64.to_le_bytes().to_vec())), Some(42));
+        assert_eq!(counter(Some(b"42".to_vec())), None);
     }
 }
