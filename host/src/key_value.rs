@@ -60,17 +60,23 @@ pub struct Stores {
 /// One store, connected to on first use (as Spin does): a store that is
 /// down fails the operations that need it, not the app's start.
 pub enum Backend {
-    Sqlite {
-        /// `None`: in memory.
-        path: Option<PathBuf>,
-        /// The store's name in the table (its label, as Spin writes it).
-        label: String,
-        connection: std::sync::OnceLock<Arc<Mutex<Connection>>>,
-    },
-    Redis {
-        url: String,
-        connection: OnceCell<ConnectionManager>,
-    },
+    Sqlite(Arc<SqliteStore>),
+    Redis(RedisStore),
+}
+
+/// A SQLite file (or database in memory), in Spin's table.
+pub struct SqliteStore {
+    /// `None`: in memory.
+    path: Option<PathBuf>,
+    /// The store's name in the table (its label, as Spin writes it).
+    label: String,
+    connection: std::sync::OnceLock<Arc<Mutex<Connection>>>,
+}
+
+/// A Redis server.
+pub struct RedisStore {
+    url: String,
+    connection: OnceCell<ConnectionManager>,
 }
 
 /// A runtime config file's `[key_value_store.<label>]` table.
@@ -123,21 +129,18 @@ impl Stores {
                         redis::parse_redis_url(&url).with_context(|| {
                             format!("key-value store {label:?}: not a Redis URL")
                         })?;
-                        Backend::Redis {
+                        Backend::Redis(RedisStore {
                             url,
                             connection: OnceCell::new(),
-                        }
+                        })
                     }
                 };
                 stores.insert(label, backend);
             }
         }
         for backend in stores.values() {
-            if let Backend::Sqlite {
-                path: Some(path), ..
-            } = backend
-            {
-                if let Some(dir) = path.parent() {
+            if let Backend::Sqlite(sqlite) = backend {
+                if let Some(dir) = sqlite.path.as_deref().and_then(Path::parent) {
                     std::fs::create_dir_all(dir)
                         .with_context(|| format!("creating {}", dir.display()))?;
                 }
@@ -221,64 +224,11 @@ fn other(error: impl std::fmt::Display) -> store::Error {
 
 impl Backend {
     fn new_sqlite(label: &str, path: Option<PathBuf>) -> Self {
-        Backend::Sqlite {
+        Backend::Sqlite(Arc::new(SqliteStore {
             path,
             label: label.to_owned(),
             connection: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// Runs `operation` on the SQLite connection, on a thread that may block.
-    async fn on_sqlite<T: Send + 'static>(
-        self: &Arc<Self>,
-        operation: impl FnOnce(&mut Connection, &str) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, store::Error> {
-        let backend = self.clone();
-        let run = move || {
-            let Backend::Sqlite {
-                path,
-                label,
-                connection,
-            } = &*backend
-            else {
-                unreachable!("a SQLite operation on a SQLite store");
-            };
-            let connection = match connection.get() {
-                Some(connection) => connection.clone(),
-                None => {
-                    let opened = open_sqlite(path.as_deref()).map_err(other)?;
-                    connection
-                        .get_or_init(|| Arc::new(Mutex::new(opened)))
-                        .clone()
-                }
-            };
-            let mut connection = connection
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            operation(&mut connection, label).map_err(other)
-        };
-        tokio::task::spawn_blocking(run).await.map_err(other)?
-    }
-
-    /// The Redis connection, made on first use.
-    async fn redis(&self) -> Result<ConnectionManager, store::Error> {
-        let Backend::Redis { url, connection } = self else {
-            unreachable!("a Redis operation on a Redis store");
-        };
-        let manager = connection
-            .get_or_try_init(|| async {
-                let client = redis::Client::open(url.as_str())?;
-                // One attempt of at most 2 s, not the crate's retries: an
-                // instance waiting on a store that is down holds a request.
-                let config = ConnectionManagerConfig::new()
-                    .set_number_of_retries(0)
-                    .set_connection_timeout(Duration::from_secs(2))
-                    .set_response_timeout(Duration::from_secs(2));
-                ConnectionManager::new_with_config(client, config).await
-            })
-            .await
-            .map_err(other)?;
-        Ok(manager.clone())
+        }))
     }
 
     /// What opening the store does, as Spin 4.0.2 does it: a Redis store
@@ -286,88 +236,90 @@ impl Backend {
     /// answer not waited on for an error: a store that is down fails the
     /// operations that follow); a SQLite one does nothing yet.
     async fn opened(&self) -> Result<(), store::Error> {
-        if let Backend::Redis { .. } = self {
-            let mut connection = self.redis().await?;
+        if let Backend::Redis(redis) = self {
+            let mut connection = redis.connection().await?;
             let _ = redis::cmd("PING").query_async::<()>(&mut connection).await;
         }
         Ok(())
     }
 
-    async fn get(self: &Arc<Self>, key: String) -> Result<Option<Vec<u8>>, store::Error> {
-        match &**self {
-            Backend::Sqlite { .. } => {
-                self.on_sqlite(move |connection, label| {
-                    connection
-                        .prepare_cached(SELECT_VALUE)?
-                        .query_row((label, &key), |row| row.get(0))
-                        .optional()
-                })
-                .await
+    async fn get(&self, key: String) -> Result<Option<Vec<u8>>, store::Error> {
+        match self {
+            Backend::Sqlite(sqlite) => {
+                sqlite
+                    .run(move |connection, label| select_value(connection, label, &key))
+                    .await
             }
-            Backend::Redis { .. } => self.redis().await?.get(key).await.map_err(other),
+            Backend::Redis(redis) => redis.connection().await?.get(key).await.map_err(other),
         }
     }
 
-    async fn set(self: &Arc<Self>, key: String, value: Vec<u8>) -> Result<(), store::Error> {
-        match &**self {
-            Backend::Sqlite { .. } => {
-                self.on_sqlite(move |connection, label| {
-                    connection
-                        .prepare_cached(UPSERT_VALUE)?
-                        .execute((label, &key, &value))
-                        .map(drop)
-                })
-                .await
+    async fn set(&self, key: String, value: Vec<u8>) -> Result<(), store::Error> {
+        match self {
+            Backend::Sqlite(sqlite) => {
+                sqlite
+                    .run(move |connection, label| {
+                        connection
+                            .prepare_cached(UPSERT_VALUE)?
+                            .execute((label, &key, &value))
+                            .map(drop)
+                    })
+                    .await
             }
-            Backend::Redis { .. } => self.redis().await?.set(key, value).await.map_err(other),
+            Backend::Redis(redis) => redis
+                .connection()
+                .await?
+                .set(key, value)
+                .await
+                .map_err(other),
         }
     }
 
-    async fn delete(self: &Arc<Self>, key: String) -> Result<(), store::Error> {
-        match &**self {
-            Backend::Sqlite { .. } => {
-                self.on_sqlite(move |connection, label| {
-                    connection
-                        .prepare_cached("DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2")?
-                        .execute((label, &key))
-                        .map(drop)
-                })
-                .await
+    async fn delete(&self, key: String) -> Result<(), store::Error> {
+        match self {
+            Backend::Sqlite(sqlite) => {
+                sqlite
+                    .run(move |connection, label| {
+                        connection
+                            .prepare_cached(
+                                "DELETE FROM spin_key_value WHERE store = ?1 AND key = ?2",
+                            )?
+                            .execute((label, &key))
+                            .map(drop)
+                    })
+                    .await
             }
-            Backend::Redis { .. } => self.redis().await?.del(key).await.map_err(other),
+            Backend::Redis(redis) => redis.connection().await?.del(key).await.map_err(other),
         }
     }
 
-    async fn keys(self: &Arc<Self>) -> Result<Vec<String>, store::Error> {
-        match &**self {
-            Backend::Sqlite { .. } => {
-                self.on_sqlite(|connection, label| {
-                    let mut statement = connection
-                        .prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1")?;
-                    let keys = statement.query_map([label], |row| row.get(0))?;
-                    keys.collect()
-                })
-                .await
+    async fn keys(&self) -> Result<Vec<String>, store::Error> {
+        match self {
+            Backend::Sqlite(sqlite) => {
+                sqlite
+                    .run(|connection, label| {
+                        let mut statement = connection
+                            .prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1")?;
+                        let keys = statement.query_map([label], |row| row.get(0))?;
+                        keys.collect()
+                    })
+                    .await
             }
-            Backend::Redis { .. } => self.redis().await?.keys("*").await.map_err(other),
+            Backend::Redis(redis) => redis.connection().await?.keys("*").await.map_err(other),
         }
     }
 
     /// Adds `delta` to the counter at `key`, atomically: in one immediate
     /// transaction (which takes the file's write lock first, so two
     /// processes never read the same count), or Redis's `INCRBY`.
-    async fn increment(self: &Arc<Self>, key: String, delta: i64) -> Result<i64, store::Error> {
-        match &**self {
-            Backend::Sqlite { .. } => {
-                let counted = self
-                    .on_sqlite(move |connection, label| {
+    async fn increment(&self, key: String, delta: i64) -> Result<i64, store::Error> {
+        match self {
+            Backend::Sqlite(sqlite) => {
+                let counted = sqlite
+                    .run(move |connection, label| {
                         let transaction =
                             connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                        let value: Option<Vec<u8>> = transaction
-                            .prepare_cached(SELECT_VALUE)?
-                            .query_row((label, &key), |row| row.get(0))
-                            .optional()?;
-                        let Some(count) = counter(value) else {
+                        let Some(count) = counter(select_value(&transaction, label, &key)?) else {
                             return Ok(None);
                         };
                         let count = count.wrapping_add(delta);
@@ -382,9 +334,75 @@ impl Backend {
                     .await?;
                 counted.ok_or_else(|| other("the value at the key is not a counter"))
             }
-            Backend::Redis { .. } => self.redis().await?.incr(key, delta).await.map_err(other),
+            Backend::Redis(redis) => redis
+                .connection()
+                .await?
+                .incr(key, delta)
+                .await
+                .map_err(other),
         }
     }
+}
+
+impl SqliteStore {
+    /// Runs `operation` on the connection (opened on first use), on a thread
+    /// that may block.
+    async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        operation: impl FnOnce(&mut Connection, &str) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, store::Error> {
+        let store = self.clone();
+        let run = move || {
+            let connection = match store.connection.get() {
+                Some(connection) => connection.clone(),
+                None => {
+                    let opened = open_sqlite(store.path.as_deref()).map_err(other)?;
+                    store
+                        .connection
+                        .get_or_init(|| Arc::new(Mutex::new(opened)))
+                        .clone()
+                }
+            };
+            let mut connection = connection
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            operation(&mut connection, &store.label).map_err(other)
+        };
+        tokio::task::spawn_blocking(run).await.map_err(other)?
+    }
+}
+
+impl RedisStore {
+    /// The connection, made on first use.
+    async fn connection(&self) -> Result<ConnectionManager, store::Error> {
+        let manager = self
+            .connection
+            .get_or_try_init(|| async {
+                let client = redis::Client::open(self.url.as_str())?;
+                // One attempt of at most 2 s, not the crate's retries: an
+                // instance waiting on a store that is down holds a request.
+                let config = ConnectionManagerConfig::new()
+                    .set_number_of_retries(0)
+                    .set_connection_timeout(Duration::from_secs(2))
+                    .set_response_timeout(Duration::from_secs(2));
+                ConnectionManager::new_with_config(client, config).await
+            })
+            .await
+            .map_err(other)?;
+        Ok(manager.clone())
+    }
+}
+
+/// The value at `key` in the store `label`, if any.
+fn select_value(
+    connection: &Connection,
+    label: &str,
+    key: &str,
+) -> rusqlite::Result<Option<Vec<u8>>> {
+    connection
+        .prepare_cached(SELECT_VALUE)?
+        .query_row((label, key), |row| row.get(0))
+        .optional()
 }
 
 /// A SQLite counter's value: 8 little-endian bytes, or 0 when absent.
@@ -530,13 +548,13 @@ mod tests {
         let labels: Vec<&str> = stores.stores.keys().map(String::as_str).collect();
         assert_eq!(labels, ["cache", "default", "shared"]);
         match &*stores.stores["cache"] {
-            Backend::Sqlite { path, .. } => {
+            Backend::Sqlite(sqlite) => {
                 assert_eq!(
-                    path.as_deref(),
+                    sqlite.path.as_deref(),
                     Some(&*file.parent().unwrap().join("data/cache.db"))
                 )
             }
-            Backend::Redis { .. } => panic!("cache is SQLite"),
+            Backend::Redis(_) => panic!("cache is SQLite"),
         }
         assert!(stores
             .check("router", &["default".into(), "shared".into()])

@@ -4,9 +4,10 @@
 //! Spin implements its whole platform world (key-value, SQLite, Redis, LLM,
 //! wasi:config...). This host implements what this app's components use:
 //! WASI 0.2 (cli, io, clocks, random, filesystem, sockets, http),
-//! `fermyon:spin/variables`, and `wasi:keyvalue`'s store and atomics. A component built against the whole world, as
-//! componentize-py builds them, must still load: every other import is
-//! defined here as functions that trap when called.
+//! `fermyon:spin/variables`, and `wasi:keyvalue`'s store and atomics. A
+//! component built against the whole world, as componentize-py builds them,
+//! must still load: every other import is defined here as functions that
+//! trap when called.
 
 use anyhow::Result;
 use wasmtime::component::types::ComponentItem;

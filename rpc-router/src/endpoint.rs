@@ -92,9 +92,9 @@ impl Endpoint {
         })
     }
 
-    /// Lets a request on to its body, with its token's scope and rate limit, or answers it
-    /// here with the headers that go with the answer: a preflight, a 405, or
-    /// a 401 (before anything is parsed or called).
+    /// Lets a request on to its body, with its token's scope and rate limit,
+    /// or answers it here with the headers that go with the answer: a
+    /// preflight, a 405, or a 401 (before anything is parsed or called).
     pub fn admit(&mut self, head: &Head) -> Result<(), (Reply, Vec<Header>)> {
         let refused = |reply| (reply, self.cors.headers(head.origin));
         match head.method {

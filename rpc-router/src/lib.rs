@@ -6,8 +6,9 @@
 //!   ([`methods`]), the router's own methods ([`builtin`]), the sending of
 //!   function calls ([`dispatch`]), the whole of a request body's answer with
 //!   a record of each call ([`service`]), the HTTP [`reply`], the [`limits`],
-//!   a token's [`rate_limit`] on its calls, and the [`app`] it was built for (its registry, compiled in by
-//!   `build.rs` from the app's `spin.toml` with `rpc-registry`).
+//!   a token's [`rate_limit`] on its calls, and the [`app`] it was built for
+//!   (its registry, compiled in by `build.rs` from the app's `spin.toml` with
+//!   `rpc-registry`).
 //! - **The HTTP face**, also pure: [`endpoint`] (which lets a request in,
 //!   with [`tokens`] and [`cors`]), the [`call_log`], the [`trace_context`]
 //!   passed on, the [`settings`] and variables that configure it, and the
