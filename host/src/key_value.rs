@@ -14,7 +14,7 @@
 //! of failing at once: several processes may share one file.
 
 use anyhow::{bail, Context, Result};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Deserialize;
@@ -373,19 +373,18 @@ impl SqliteStore {
 }
 
 impl RedisStore {
-    /// The connection, made on first use.
+    /// The connection, made on first use, with the `redis` crate's defaults
+    /// as Spin 4.0.2 makes it: a connection that breaks is made again in the
+    /// background, with the crate's retries, and every operation meanwhile
+    /// waits for it (minutes, when the server is gone: the rate limiter's
+    /// counts wait so on Spin, and the router answers at its deadline).
     async fn connection(&self) -> Result<ConnectionManager, store::Error> {
         let manager = self
             .connection
             .get_or_try_init(|| async {
-                let client = redis::Client::open(self.url.as_str())?;
-                // One attempt of at most 2 s, not the crate's retries: an
-                // instance waiting on a store that is down holds a request.
-                let config = ConnectionManagerConfig::new()
-                    .set_number_of_retries(0)
-                    .set_connection_timeout(Duration::from_secs(2))
-                    .set_response_timeout(Duration::from_secs(2));
-                ConnectionManager::new_with_config(client, config).await
+                redis::Client::open(self.url.as_str())?
+                    .get_connection_manager()
+                    .await
             })
             .await
             .map_err(other)?;

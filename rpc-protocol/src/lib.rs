@@ -3,6 +3,8 @@
 //!
 //! - [`inner`]: the small JSON format of a function request and its answer;
 //! - [`code`]: the JSON-RPC error codes, the router's and the functions';
+//! - [`rate_limit`]: what the router asks the rate limiter component, and
+//!   its answer;
 //! - `body` (feature `component`): request and response bodies read and
 //!   written with blocking host calls, the fewest for a component that has
 //!   nothing else to do meanwhile.
@@ -11,6 +13,7 @@
 
 pub mod code;
 pub mod inner;
+pub mod rate_limit;
 
 #[cfg(feature = "component")]
 pub mod body;

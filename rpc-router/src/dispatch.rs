@@ -15,16 +15,16 @@ use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
 use futures::stream::{FuturesUnordered, StreamExt};
-use rate_limiter::{Charge, Verdict};
 use rpc_protocol::inner::{ListCall, Outcome, OutcomeList, SingleCall};
+use rpc_protocol::rate_limit::{Charge, Verdict};
 use serde_json::value::RawValue;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// What the router reaches outside itself: a function, to call or to
-/// describe, and the key-value store its rate limits count in. On Spin,
-/// local service chaining and `wasi:keyvalue`; in unit tests, functions and
-/// a store in-process.
+/// describe, and the rate limiter, which counts in the key-value store. On
+/// Spin, local service chaining; in unit tests, functions and the counting
+/// in-process.
 #[allow(async_fn_in_trait)] // used with concrete types only, never as `dyn`
 pub trait Transport {
     /// Sends `body` to `function` and returns the body of a 2xx answer.
@@ -35,7 +35,8 @@ pub trait Transport {
     async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError>;
 
     /// Counts a rate-limited token's calls in the app's key-value store,
-    /// shared by every instance and replica ([`crate::rate_limit`]).
+    /// shared by every instance and replica ([`crate::rate_limit`]), by the
+    /// request's deadline.
     async fn charge(&self, charge: &Charge) -> Verdict;
 }
 

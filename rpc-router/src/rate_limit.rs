@@ -7,14 +7,15 @@
 //! The calls of a request are charged at once, before any runs: the first
 //! ones within the limit run, in the order of the request, and the others
 //! get `-32007` with `data: {"retry_after_ms": N}`, the time left in the
-//! window. If the store fails, none of the calls runs: they get `-32603`
-//! naming the store, since letting them through would make a limited token
-//! unlimited whenever the store is down.
+//! window. If the store fails, or the count is not back by the request's
+//! deadline, none of the calls runs: they get `-32603` naming the store,
+//! since letting them through would make a limited token unlimited whenever
+//! the store is down.
 
-use crate::dispatch::Transport;
+use crate::dispatch::{Transport, TransportError};
 use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
-use rate_limiter::{Charge, Verdict};
+use rpc_protocol::rate_limit::{Charge, Verdict, RATE_LIMITER};
 use serde_json::value::RawValue;
 use std::time::Duration;
 
@@ -137,10 +138,32 @@ fn over_the_limit(limit: RateLimit, retry_after_ms: u64) -> Refusal {
 
 fn store_failed(why: &str) -> Refusal {
     Refusal {
-        error: ErrorObject::internal_error(format!("the rate limit's store failed: {why}")),
+        error: ErrorObject::internal_error(format!("the rate limit could not be counted: {why}")),
         status: 503,
         retry_after: None,
     }
+}
+
+/// Why a count brought back no verdict, in words a client may read.
+pub fn unanswered(error: TransportError) -> String {
+    let counter = format!("the rate limiter (component {RATE_LIMITER:?}, which counts in key-value store \"default\")");
+    match error {
+        TransportError::TimedOut(limit) => format!(
+            "key-value store \"default\" did not answer within the request's {} ms \
+             (setting call_timeout_ms)",
+            limit.as_millis()
+        ),
+        TransportError::Status(status) => format!("{counter} answered HTTP {status}"),
+        TransportError::TooLarge(_) => not_a_verdict(),
+        TransportError::Unreachable(detail) => format!("{counter} could not be reached: {detail}"),
+    }
+}
+
+/// The words for an answer of the rate limiter that is not a verdict.
+pub fn not_a_verdict() -> String {
+    format!(
+        "the rate limiter (component {RATE_LIMITER:?}) answered something that is not a verdict"
+    )
 }
 
 #[cfg(test)]

@@ -208,16 +208,23 @@ impl Server {
         Server::up(runtime, manifest, settings, environment, None)
     }
 
-    /// [`Server::start`] with a runtime config file (`spin up
+    /// [`Server::start_with`] with a runtime config file (`spin up
     /// --runtime-config-file`): key-value stores of its own.
     pub fn start_with_runtime_config(
         runtime: &Runtime,
         manifest: &Path,
+        settings: &[(&str, &str)],
         environment: &[(&str, &str)],
         runtime_config: &Path,
     ) -> Server {
         let environment = environment.iter().copied();
-        Server::up(runtime, manifest, &[], environment, Some(runtime_config))
+        Server::up(
+            runtime,
+            manifest,
+            settings,
+            environment,
+            Some(runtime_config),
+        )
     }
 
     /// `up` on `runtime`, in a state directory of its own (so that its

@@ -148,16 +148,19 @@ fn the_spinapp_probes_liveness_on_the_explorer_and_readiness_on_the_health_route
 
 #[test]
 fn the_spinapp_puts_the_rate_limits_store_on_redis_from_its_secret() {
-    // Replicas must share one count: the store the router counts rate limits
-    // in is Redis, its URL read from the Secret that deploy/redis-secret.yaml
-    // makes.
+    // Replicas must share one count: the store the rate limiter counts in is
+    // Redis, its URL read from the Secret that deploy/redis-secret.yaml makes.
     let spinapp = spinapp();
     let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
-    let router = &manifest.components["rpc-router"];
+    let counter = &manifest.components["rate-limiter"];
+    assert!(
+        !counter.key_value_stores.is_empty(),
+        "the rate limiter's store"
+    );
     let stores = spinapp["spec"]["runtimeConfig"]["keyValueStores"]
         .as_array()
         .expect("runtimeConfig.keyValueStores");
-    for label in &router.key_value_stores {
+    for label in &counter.key_value_stores {
         let store = stores
             .iter()
             .find(|store| store["name"] == json!(label))

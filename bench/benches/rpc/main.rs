@@ -451,6 +451,7 @@ fn rate_limited(targets: &mut Targets, runtime: &Runtime, on: &str, plan: &Plan,
     let on_redis = Server::start_with_runtime_config(
         runtime,
         &manifest_path(),
+        &[],
         &environment,
         &redis.runtime_config(),
     );

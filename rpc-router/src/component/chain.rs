@@ -1,25 +1,30 @@
 //! The Spin side of dispatch: a function request over local service
 //! chaining (`http://<component-id>.spin.internal/`), in-process, bounded by
 //! the request's deadline and what its answers may hold in all; and a rate
-//! limit's count, in the app's key-value store.
+//! limit's count, a request to the rate limiter component, bounded by the
+//! same deadline.
 //!
 //! Spin puts no timeout on chained calls, so the router races each request
 //! against its own timer, set to the request's one deadline.
 
 use super::answer_body::read_within;
 use crate::dispatch::{AnswerBytes, Transport, TransportError};
+use crate::rate_limit;
 use crate::trace_context::TraceContext;
 use futures::future::{join, select, Either};
 use futures::SinkExt;
-use rate_limiter::key_value::KeyValueStore;
-use rate_limiter::{Charge, Verdict};
 use rpc_protocol::body::BodyError;
+use rpc_protocol::rate_limit::{Charge, Verdict, RATE_LIMITER};
 use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use wasi::clocks::monotonic_clock;
+
+/// The most a verdict of the rate limiter takes (it is some 60 bytes): it is
+/// not a function's answer, so it takes nothing of `max_answer_bytes`.
+const VERDICT_BYTES: usize = 1024;
 
 /// Function requests over Spin's local service chaining for one client
 /// request, carrying its trace context.
@@ -50,37 +55,40 @@ impl<'a> ServiceChain<'a> {
 
 impl Transport for ServiceChain<'_> {
     async fn send(&self, function: &str, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        self.bounded(Method::Post, function, body).await
+        self.bounded(Method::Post, function, body, &self.answer_bytes)
+            .await
     }
 
     async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
-        self.bounded(Method::Get, function, Vec::new()).await
+        self.bounded(Method::Get, function, Vec::new(), &self.answer_bytes)
+            .await
     }
 
-    /// Counted with blocking `wasi:keyvalue` calls: the request has nothing
-    /// else to do until it knows which of its calls may run.
+    /// A request to the rate limiter, which counts in the store: a store
+    /// call would block this instance for as long as the store takes, and
+    /// one that went away can take minutes.
     async fn charge(&self, charge: &Charge) -> Verdict {
-        match KeyValueStore::open() {
-            Ok(mut store) => rate_limiter::count(&mut store, charge, now_ms()),
-            Err(why) => Verdict::StoreFailed(why),
+        let body = serde_json::to_vec(charge).unwrap_or_default();
+        let allowance = AnswerBytes::new(VERDICT_BYTES);
+        let answer = self
+            .bounded(Method::Post, RATE_LIMITER, body, &allowance)
+            .await;
+        match answer.map(|answer| serde_json::from_slice(&answer)) {
+            Ok(Ok(verdict)) => verdict,
+            Ok(Err(_)) => Verdict::StoreFailed(rate_limit::not_a_verdict()),
+            Err(error) => Verdict::StoreFailed(rate_limit::unanswered(error)),
         }
     }
 }
 
-/// The wall clock, in milliseconds since the Unix epoch: rate limit windows
-/// are counted on it, so that replicas agree on them.
-fn now_ms() -> u64 {
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH);
-    since_epoch.map_or(0, |elapsed| elapsed.as_millis() as u64)
-}
-
 impl ServiceChain<'_> {
-    /// One request, by the deadline and within the answers' allowance.
+    /// One request, by the deadline and within `allowance`.
     async fn bounded(
         &self,
         method: Method,
         function: &str,
         body: Vec<u8>,
+        allowance: &AnswerBytes,
     ) -> Result<Vec<u8>, TransportError> {
         // A request waiting for its turn may find the deadline passed: it is
         // not sent at all.
@@ -93,9 +101,9 @@ impl ServiceChain<'_> {
             if !(200..300).contains(&status) {
                 return Err(TransportError::Status(status));
             }
-            let answer = read_within(response.take_body_stream(), &self.answer_bytes).await;
+            let answer = read_within(response.take_body_stream(), allowance).await;
             answer.map_err(|error| match error {
-                BodyError::TooLarge => TransportError::TooLarge(self.answer_bytes.limit),
+                BodyError::TooLarge => TransportError::TooLarge(allowance.limit),
                 BodyError::Broken(error) => TransportError::Unreachable(error),
                 BodyError::TimedOut => TransportError::TimedOut(self.call_timeout),
             })

@@ -4,7 +4,7 @@
 //! core's tests run natively, without a Wasm host.
 
 use futures::executor::block_on;
-use rate_limiter::{Charge, MemoryStore, Verdict};
+use rate_limiter::{Charge, MemoryStore, Store, StoreError, Verdict};
 use rpc_function::Callable;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::app::AppInfo;
@@ -39,7 +39,7 @@ pub struct InProcess {
     pub in_flight: Cell<usize>,
     pub most_in_flight: Cell<usize>,
     /// The rate limits' store, its clock in milliseconds since the Unix
-    /// epoch, and, if set, why it fails.
+    /// epoch, and, if set, the words it fails with.
     pub key_value: RefCell<MemoryStore>,
     pub now_ms: Cell<u64>,
     pub store_fails: Option<&'static str>,
@@ -103,12 +103,32 @@ impl Transport for InProcess {
         self.sent
             .borrow_mut()
             .push(("key-value store".to_owned(), charge.key.clone()));
+        let now_ms = self.now_ms.get();
         match self.store_fails {
-            Some(why) => Verdict::StoreFailed(why.to_owned()),
-            None => {
-                rate_limiter::count(&mut *self.key_value.borrow_mut(), charge, self.now_ms.get())
-            }
+            Some(words) => rate_limiter::count(&mut FailingStore(words), charge, now_ms),
+            None => rate_limiter::count(&mut *self.key_value.borrow_mut(), charge, now_ms),
         }
+    }
+}
+
+/// A store every operation of which fails with its words.
+struct FailingStore(&'static str);
+
+impl Store for FailingStore {
+    fn increment(&mut self, _: &str, _: i64) -> Result<i64, StoreError> {
+        Err(StoreError::Other(self.0.into()))
+    }
+    fn get(&mut self, _: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Err(StoreError::Other(self.0.into()))
+    }
+    fn set(&mut self, _: &str, _: &[u8]) -> Result<(), StoreError> {
+        Err(StoreError::Other(self.0.into()))
+    }
+    fn delete(&mut self, _: &str) -> Result<(), StoreError> {
+        Err(StoreError::Other(self.0.into()))
+    }
+    fn exists(&mut self, _: &str) -> Result<bool, StoreError> {
+        Err(StoreError::Other(self.0.into()))
     }
 }
 

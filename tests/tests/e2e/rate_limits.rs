@@ -6,11 +6,11 @@
 use crate::checks::*;
 use crate::{Case, Servers};
 use harness::client::{raw, Answer};
-use harness::redis::Redis;
+use harness::redis::{Redis, SlowLink};
 use harness::{manifest_path, target_dir, Server};
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub const CASES: &[(&str, Case)] = cases![
     a_limited_token_gets_its_calls_then_429_with_when_to_retry,
@@ -18,7 +18,9 @@ pub const CASES: &[(&str, Case)] = cases![
     after_the_window_the_token_is_served_again,
     discovery_and_the_open_routes_are_never_limited,
     a_store_that_fails_refuses_the_limited_token_with_503,
+    a_store_that_stops_is_answered_503_by_the_deadline,
     two_replicas_on_one_redis_share_one_count,
+    a_replica_that_counts_late_never_restarts_a_window,
 ];
 
 /// Windows of a day where a case counts exactly: one never ends during it
@@ -216,6 +218,7 @@ fn a_store_that_fails_refuses_the_limited_token_with_503(servers: &Servers) -> R
     let mut server = Server::start_with_runtime_config(
         &servers.runtime,
         &manifest_path(),
+        &[],
         &environment,
         &config,
     );
@@ -225,13 +228,7 @@ fn a_store_that_fails_refuses_the_limited_token_with_503(servers: &Servers) -> R
         503,
         "a limited token's call, its store failing",
     )?;
-    let response = refused.json();
-    expect_eq(error_code(&response), Some(-32603), "the error")?;
-    let message = error_message(&response);
-    check(
-        message.contains("rate limit's store failed") && message.contains("store \"default\""),
-        || format!("the error names the store: {message}"),
-    )?;
+    expect_store_failed(&refused.json(), &dir.display().to_string())?;
     let reply = json_reply(&post_as(&server, UNLIMITED, &double(2)))?;
     expect_eq(
         reply["result"].clone(),
@@ -241,13 +238,67 @@ fn a_store_that_fails_refuses_the_limited_token_with_503(servers: &Servers) -> R
     Ok(server.stop()?)
 }
 
+/// A `-32603` for a store that failed: it names the store, in the router's
+/// words, never the store's own (`secret`: what only the store's words hold,
+/// its address or path).
+fn expect_store_failed(response: &Value, secret: &str) -> Result<(), Failed> {
+    expect_eq(error_code(response), Some(-32603), "the error")?;
+    let message = error_message(response);
+    check(
+        message.starts_with("Internal error: the rate limit could not be counted")
+            && message.contains("store \"default\"")
+            && !message.contains(secret),
+        || format!("the error names the store, in the router's words only: {message}"),
+    )
+}
+
+fn a_store_that_stops_is_answered_503_by_the_deadline(servers: &Servers) -> Result<(), Failed> {
+    let mut redis = Redis::start();
+    let tokens = format!("{METERED}@100/h {UNLIMITED}");
+    let mut server = Server::start_with_runtime_config(
+        &servers.runtime,
+        &manifest_path(),
+        &[("call_timeout_ms", "2000")],
+        &[("SPIN_VARIABLE_TOKENS", tokens.as_str())],
+        &redis.runtime_config(),
+    );
+    json_reply(&post_as(&server, METERED, &double(1)))?;
+    redis.server.stop()?;
+    // Spin's Redis store holds each operation while it reconnects (for
+    // minutes): the router answers at the request's deadline anyway, every
+    // time, and serves the tokens that need no store meanwhile.
+    for x in 2..4 {
+        let started = Instant::now();
+        let refused = post_as(&server, METERED, &double(x));
+        let took = started.elapsed();
+        expect_eq(refused.status, 503, "a limited call, its store stopped")?;
+        expect_store_failed(&refused.json(), &redis.server.address.to_string())?;
+        check(took < Duration::from_millis(3500), || {
+            format!("answered {took:?} after it was sent: not by its deadline of 2 s")
+        })?;
+        let started = Instant::now();
+        let reply = json_reply(&post_as(&server, UNLIMITED, &double(x)))?;
+        expect_eq(reply["result"].clone(), json!(2 * x), "an unlimited token")?;
+        check(started.elapsed() < Duration::from_secs(1), || {
+            format!("an unlimited call took {:?}", started.elapsed())
+        })?;
+    }
+    Ok(server.stop()?)
+}
+
 fn two_replicas_on_one_redis_share_one_count(servers: &Servers) -> Result<(), Failed> {
     let mut redis = Redis::start();
     let config = redis.runtime_config();
     let tokens = format!("{METERED}@10/24h");
     let environment = [("SPIN_VARIABLE_TOKENS", tokens.as_str())];
     let start = || {
-        Server::start_with_runtime_config(&servers.runtime, &manifest_path(), &environment, &config)
+        Server::start_with_runtime_config(
+            &servers.runtime,
+            &manifest_path(),
+            &[],
+            &environment,
+            &config,
+        )
     };
     let mut replicas = [start(), start()];
     // Fifteen calls on each replica at once: ten in all get through.
@@ -271,5 +322,85 @@ fn two_replicas_on_one_redis_share_one_count(servers: &Servers) -> Result<(), Fa
     for replica in &mut replicas {
         replica.stop()?;
     }
+    Ok(redis.server.stop()?)
+}
+
+/// Two replicas on one Redis, one of them through a link that delays each
+/// command by 700 ms: its counts reach the store 1.4 s after it read the
+/// clock (a `PING`, then the increment), in the next window when it read
+/// the clock near a window's end. Three clients on each replica call for
+/// three windows of 2 s: each window lets through at most its limit, so no
+/// more than 5 per window the calls spanned get through, and once all is
+/// quiet the store keeps a token's last window and two records, nothing a
+/// late count left behind.
+fn a_replica_that_counts_late_never_restarts_a_window(servers: &Servers) -> Result<(), Failed> {
+    const PACED: &str = "paced-8Lw";
+    const LIMIT: usize = 5;
+    const WINDOW_MS: u64 = 2000;
+    let mut redis = Redis::start();
+    let link = SlowLink::to(redis.server.address, Duration::from_millis(700));
+    let tokens = format!("{PACED}@{LIMIT}/2s");
+    let environment = [("SPIN_VARIABLE_TOKENS", tokens.as_str())];
+    // A deadline past what a slow replica's opening of a window takes (nine
+    // commands at most).
+    let settings = [("call_timeout_ms", "10000")];
+    let start = |config: &std::path::Path| {
+        Server::start_with_runtime_config(
+            &servers.runtime,
+            &manifest_path(),
+            &settings,
+            &environment,
+            config,
+        )
+    };
+    let mut replicas = [
+        start(&redis.runtime_config()),
+        start(&redis.runtime_config_at(link.address)),
+    ];
+    let now_ms = || {
+        let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH);
+        since_epoch.map_or(0, |elapsed| elapsed.as_millis() as u64)
+    };
+    let first_sent = now_ms();
+    let until = Instant::now() + Duration::from_millis(3 * WINDOW_MS);
+    let served: usize = std::thread::scope(|scope| {
+        let clients: Vec<_> = replicas
+            .iter()
+            .flat_map(|replica| [replica, replica, replica])
+            .map(|replica| {
+                scope.spawn(move || {
+                    let mut served = 0;
+                    while Instant::now() < until {
+                        served += usize::from(post_as(replica, PACED, &double(1)).status == 200);
+                    }
+                    served
+                })
+            })
+            .collect();
+        clients.into_iter().map(|c| c.join().unwrap_or(0)).sum()
+    });
+    let windows = now_ms() / WINDOW_MS - first_sent / WINDOW_MS + 1;
+    check(served <= LIMIT * windows as usize, || {
+        format!("{served} calls got through in {windows} windows of {LIMIT} calls")
+    })?;
+    check(served >= LIMIT, || {
+        format!("only {served} calls got through")
+    })?;
+    // A later window, once every count has landed: its first charge deletes
+    // what is older than the window before it.
+    std::thread::sleep(Duration::from_millis(2 * WINDOW_MS + 500));
+    json_reply(&post_as(&replicas[0], PACED, &double(2)))?;
+    let keys = redis.keys("rate-limit/*");
+    let counts: Vec<&String> = keys
+        .iter()
+        .filter(|key| !key.contains("/opened/"))
+        .collect();
+    check(counts.len() == 1 && keys.len() <= 3, || {
+        format!("the store keeps {keys:?}")
+    })?;
+    for replica in &mut replicas {
+        replica.stop()?;
+    }
+    drop(link);
     Ok(redis.server.stop()?)
 }
