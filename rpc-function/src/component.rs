@@ -27,9 +27,11 @@ pub fn respond(
     match answer_to(function, method, read) {
         Some(answer) => {
             let json = [("content-type", "application/json")];
-            write(response_out, answer.status, &json, &answer.body);
+            // The router reads the answer by its own deadline, and gives up
+            // on it (closing the stream) past that.
+            write(response_out, answer.status, &json, &answer.body, None);
         }
-        None => write(response_out, 405, &[("allow", ALLOW)], &[]),
+        None => write(response_out, 405, &[("allow", ALLOW)], &[], None),
     }
 }
 

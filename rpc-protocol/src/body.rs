@@ -90,7 +90,16 @@ pub fn read(
 /// Spin's do. The host holds a chunk written before anyone reads (wasmtime
 /// buffers one); a longer body goes after the response, so that it streams
 /// to the caller as it is written rather than filling a buffer no one reads.
-pub fn write(response_out: ResponseOutparam, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+/// With a `deadline`, a caller that has not taken the whole body by then
+/// gets it cut short (the body is never finished, so the host aborts the
+/// answer) instead of holding the instance for as long as it does not read.
+pub fn write(
+    response_out: ResponseOutparam,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    deadline: Option<Duration>,
+) {
     let headers: Vec<(String, Vec<u8>)> = headers
         .iter()
         .map(|(name, value)| ((*name).to_owned(), value.as_bytes().to_vec()))
@@ -102,24 +111,50 @@ pub fn write(response_out: ResponseOutparam, status: u16, headers: &[(&str, &str
         return;
     };
     if body.len() <= WRITE_CHUNK {
-        write_all(&outgoing, body);
+        let _ = write_all(&outgoing, body, None);
         let _ = OutgoingBody::finish(outgoing, None);
         response_out.set(response);
     } else {
         response_out.set(response);
-        write_all(&outgoing, body);
-        let _ = OutgoingBody::finish(outgoing, None);
+        if write_all(&outgoing, body, deadline).is_ok() {
+            let _ = OutgoingBody::finish(outgoing, None);
+        }
     }
 }
 
-/// Writes `body` to `outgoing` in chunks the host takes at once.
-fn write_all(outgoing: &OutgoingBody, body: &[u8]) {
-    if let Ok(stream) = outgoing.write() {
+/// Writes `body` to `outgoing` in chunks the host takes at once, by the
+/// deadline if there is one; `Err` if it was not all taken.
+fn write_all(outgoing: &OutgoingBody, body: &[u8], deadline: Option<Duration>) -> Result<(), ()> {
+    let stream = outgoing.write()?;
+    let Some(deadline) = deadline else {
         for chunk in body.chunks(WRITE_CHUNK) {
-            if stream.blocking_write_and_flush(chunk).is_err() {
-                break;
+            stream.blocking_write_and_flush(chunk).map_err(drop)?;
+        }
+        return Ok(());
+    };
+    let nanos = u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX);
+    let timer = monotonic_clock::subscribe_duration(nanos);
+    // A child of the stream: dropped before it, as declared after it.
+    let writable = stream.subscribe();
+    let mut left = body;
+    loop {
+        match stream.check_write().map_err(drop)? {
+            // Nothing left and everything flushed.
+            room if room > 0 && left.is_empty() => return Ok(()),
+            0 => {
+                if !wasi::io::poll::poll(&[&writable, &timer]).contains(&0) {
+                    return Err(());
+                }
+            }
+            room => {
+                let room = usize::try_from(room).unwrap_or(usize::MAX);
+                let (chunk, rest) = left.split_at(room.min(WRITE_CHUNK).min(left.len()));
+                stream.write(chunk).map_err(drop)?;
+                left = rest;
+                if left.is_empty() {
+                    stream.flush().map_err(drop)?;
+                }
             }
         }
-        // The stream is a child of the body: it goes before the body ends.
     }
 }

@@ -11,7 +11,8 @@
 //! missing when the client sent none). An [`Outcome`] is `{"result": R}` or
 //! `{"error": {"code": C, "message": M}}` with a JSON-RPC error code. Both
 //! answers have status 200; a request the function cannot read gets 400.
-//! `GET /` answers the function's OpenRPC method object, for `rpc.discover`.
+//! `GET /` answers the function's OpenRPC method object, for `rpc.discover`,
+//! in at most [`MAX_DESCRIPTION_BYTES`].
 //!
 //! The list form exists because on Spin every chained request instantiates
 //! the callee afresh: a batch costs one instance per function instead of one
@@ -21,6 +22,12 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+
+/// The most a function's description (its OpenRPC method object, `GET /`)
+/// may take: past it, `rpc.discover` lists the method as undescribed. Every
+/// copy of the document an answer holds counts against the request's
+/// `max_answer_bytes`, so a description is kept small enough for a few.
+pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
 
 /// A request from the router, in either form.
 #[derive(Debug)]

@@ -5,11 +5,13 @@
 //! origins (`https://app.example.com http://localhost:8080`), matched exactly
 //! as browsers send them: scheme, host and port, no path.
 //!
-//! With CORS on, a `POST` from a browser page of another origin is refused
-//! (403) unless that origin is allowed: a plain cross-site form post needs
-//! no preflight, so the preflight alone would not stop it. A page of the
-//! endpoint's own origin (its host and port those of the `Host` header,
-//! whatever the scheme, so that a TLS-terminating ingress works) may post.
+//! A `POST` from a browser page of another origin is refused (403) unless
+//! that origin is allowed, CORS on or off: a plain cross-site post
+//! (`text/plain`) needs no preflight, so without this any web page could
+//! make its visitor's browser call an open endpoint on their intranet. A
+//! page of the endpoint's own origin (its host and port those of the `Host`
+//! header, whatever the scheme, so that a TLS-terminating ingress works)
+//! may post; so may any client that sends no `Origin` (curl, servers).
 //!
 //! Every answer carries `Vary: Origin`, CORS on or off: the router reads
 //! this variable only for requests that CORS can concern (one with an
@@ -99,7 +101,7 @@ impl Cors {
     /// allowed nor the endpoint's own (`host`: the request's `Host`).
     pub fn refuses_post(&self, origin: Option<&str>, host: Option<&str>) -> Option<Reply> {
         let origin = origin?;
-        if !self.is_on() || self.allowed(Some(origin)).is_some() || same_origin(origin, host) {
+        if self.allowed(Some(origin)).is_some() || same_origin(origin, host) {
             return None;
         }
         Some(Reply::refusal(403, not_allowed(origin)))
@@ -272,13 +274,21 @@ mod tests {
             assert_eq!(refused, Some(403), "{origin:?} {host:?}");
         }
         assert_eq!(
-            Cors::Off.refuses_post(Some("https://evil.example"), None),
-            None
-        );
-        assert_eq!(
             Cors::AnyOrigin.refuses_post(Some("https://evil.example"), None),
             None
         );
+    }
+
+    #[test]
+    fn with_cors_off_only_the_endpoints_own_pages_and_no_browser_may_post() {
+        let host = Some("10.0.0.5:3000");
+        for origin in [None, Some("http://10.0.0.5:3000")] {
+            assert_eq!(Cors::Off.refuses_post(origin, host), None, "{origin:?}");
+        }
+        for origin in ["https://evil.example", "null", "http://10.0.0.5:3001"] {
+            let refused = Cors::Off.refuses_post(Some(origin), host);
+            assert_eq!(refused.map(|r| r.status()), Some(403), "{origin}");
+        }
     }
 
     #[test]

@@ -38,6 +38,12 @@ pub trait Transport {
     /// shared by every instance and replica ([`crate::rate_limit`]), by the
     /// request's deadline.
     async fn charge(&self, charge: &Charge) -> Verdict;
+
+    /// What the request's answers may still take, all together
+    /// (`max_answer_bytes`): function answers are read within it, and the
+    /// router's own answers (each copy of `rpc.discover`'s document) take
+    /// from it too.
+    fn answer_bytes(&self) -> &AnswerBytes;
 }
 
 /// Why a function request brought back no usable answer body.

@@ -20,7 +20,8 @@ pub struct Limits {
     pub max_parallel_requests: usize,
     /// The longest wait for a request's whole body (`body_timeout_ms`):
     /// past it, HTTP 408, so that a client sending slowly does not hold an
-    /// instance.
+    /// instance; and the longest an answer is written for, so that one
+    /// that does not read does not either.
     pub body_timeout: Duration,
 }
 

@@ -19,6 +19,10 @@ use rpc_protocol::rate_limit::{Charge, Verdict, RATE_LIMITER};
 use serde_json::value::RawValue;
 use std::time::Duration;
 
+/// The longest window: a day. Longer ones are refused when `tokens` is
+/// read (a window's milliseconds must fit a count's key and clock).
+pub const MAX_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
 /// `calls` per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
@@ -49,6 +53,9 @@ impl RateLimit {
             _ => return Err(NOT_A_LIMIT),
         };
         let seconds = count.checked_mul(unit_seconds).ok_or(NOT_A_LIMIT)?;
+        if seconds > MAX_WINDOW.as_secs() {
+            return Err("its rate limit's window is longer than a day (24h at most)");
+        }
         Ok(RateLimit {
             calls,
             window: Duration::from_secs(seconds),
@@ -100,7 +107,8 @@ pub async fn admit<T: Transport>(transport: &T, limited: &Limited, calls: usize)
         key: limited.key.clone(),
         calls: calls as u64,
         limit: limited.limit.calls,
-        window_ms: limited.limit.window.as_millis() as u64,
+        // At most a day (MAX_WINDOW): the milliseconds fit.
+        window_ms: u64::try_from(limited.limit.window.as_millis()).unwrap_or(u64::MAX),
     };
     match transport.charge(&charge).await {
         Verdict::Counted { allowed, .. } if allowed >= calls as u64 => Admission::All,
@@ -178,6 +186,8 @@ mod tests {
             ("6000/m", 6000, 60),
             ("5000/h", 5000, 3600),
             ("1/2h", 1, 7200),
+            ("1/24h", 1, 86400),
+            ("1/86400s", 1, 86400),
         ] {
             let window = Duration::from_secs(seconds);
             assert_eq!(RateLimit::parse(text), Ok(RateLimit { calls, window }));
@@ -204,6 +214,14 @@ mod tests {
             "1/9999999999999999999h",
         ] {
             assert!(RateLimit::parse(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_window_longer_than_a_day_is_refused() {
+        for text in ["1/25h", "1/86401s", "1/1441m", "1/2305843009213693952s"] {
+            let error = RateLimit::parse(text).unwrap_err();
+            assert!(error.contains("longer than a day"), "{text}: {error}");
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::app::AppInfo;
 use crate::builtin::{discover, echo, BuiltIn};
-use crate::dispatch::{run_all, Grouping, TimedResult, Transport};
+use crate::dispatch::{run_all, AnswerBytes, Grouping, TimedResult, Transport};
 use crate::jsonrpc::request::InvalidRequest;
 use crate::jsonrpc::response::Outcome;
 use crate::jsonrpc::{ErrorObject, Id, Message, Request, Response};
@@ -200,6 +200,7 @@ impl Service {
             run,
             results: results.into_iter().chain(not_run).map(Some).collect(),
             document,
+            answer_bytes: transport.answer_bytes(),
         };
         let (responses, records): (Vec<_>, Vec<_>) = slots
             .into_iter()
@@ -223,6 +224,9 @@ struct Ran<'c, 'a> {
     run: usize,
     results: Vec<Option<TimedResult>>,
     document: Option<Box<RawValue>>,
+    /// What the answers may still take: each copy of the document takes
+    /// its share.
+    answer_bytes: &'c AnswerBytes,
 }
 
 impl<'a> Ran<'_, 'a> {
@@ -239,11 +243,18 @@ impl<'a> Ran<'_, 'a> {
             }
             Slot::Silent { outcome } => (None, unrun(method, outcome)),
             Slot::Discovering { id } => {
-                let outcome = match self.document.clone() {
-                    Some(document) => Outcome::Result(document),
+                let outcome = match &self.document {
+                    Some(document) if self.answer_bytes.take(document.get().len()) => {
+                        Outcome::Result(document.clone())
+                    }
+                    Some(_) => Outcome::Error(discover::too_large(self.answer_bytes.limit)),
                     None => Outcome::Error(ErrorObject::internal_error("no document")),
                 };
-                (Some(Response::new(id, outcome)), unrun(method, Ok(())))
+                let code = match &outcome {
+                    Outcome::Error(error) => Err(error.code),
+                    Outcome::Result(_) => Ok(()),
+                };
+                (Some(Response::new(id, outcome)), unrun(method, code))
             }
             Slot::Calling { index, id } => {
                 let (result, duration) = self.results[index]

@@ -386,6 +386,10 @@ mod tests {
             ("s3cret:double,", "entry 1: its scope names a method"),
             ("s3cret@100", "entry 1: its rate limit is not"),
             ("s3cret:double@0/s", "entry 1: its rate limit is not"),
+            (
+                "a b@1/2305843009213693952s",
+                "entry 2: its rate limit's window is longer",
+            ),
             ("@1/s", "entry 1: not a token"),
             (
                 &format!("sha256:+{}", &DIGEST_ENTRY[8..]),

@@ -149,7 +149,8 @@ pub fn raw(
     parse_raw(&raw)
 }
 
-fn parse_raw(raw: &[u8]) -> Answer {
+/// An answer from its raw bytes (a complete head; the body as it came).
+pub fn parse_raw(raw: &[u8]) -> Answer {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -210,4 +211,65 @@ pub fn post_stalled(address: SocketAddr, path: &str, declared: usize, sent: &[u8
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     parse_raw(&raw)
+}
+
+/// `POST` from a client that reads nothing of the answer for `idle`, on a
+/// connection whose receive buffer is as small as the kernel allows (so
+/// that a large answer cannot wait in it), then reads what is there: the
+/// bytes that came, whether or not the answer was whole.
+pub fn post_read_late(address: SocketAddr, path: &str, body: &[u8], idle: Duration) -> Vec<u8> {
+    let mut stream = connect_with_small_receive_buffer(address);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("a read timeout");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("the head");
+    stream.write_all(body).expect("the body");
+    std::thread::sleep(idle);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    raw
+}
+
+/// A TCP connection to `address` whose receive buffer was set small before
+/// it connected (the window it announces is then small too).
+fn connect_with_small_receive_buffer(address: SocketAddr) -> TcpStream {
+    use std::os::fd::FromRawFd;
+    let SocketAddr::V4(v4) = address else {
+        panic!("a loopback IPv4 address: {address}");
+    };
+    // SAFETY: plain socket calls on a descriptor this function owns until it
+    // hands it to the TcpStream, with pointers to live, sized values.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0, "a socket");
+        let size: libc::c_int = 1024;
+        let set = libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&size as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+        assert_eq!(set, 0, "SO_RCVBUF");
+        let sockaddr = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: v4.port().to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(*v4.ip()).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let connected = libc::connect(
+            fd,
+            (&sockaddr as *const libc::sockaddr_in).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        );
+        assert_eq!(connected, 0, "connect to {address}");
+        TcpStream::from_raw_fd(fd)
+    }
 }

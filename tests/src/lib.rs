@@ -37,27 +37,75 @@ pub fn faults_manifest_path() -> PathBuf {
 }
 
 /// The shipped app with the router's `[component.rpc-router.variables]`
-/// table left out, written under `target/` (its component paths made
-/// absolute): a router that cannot read its configuration.
+/// table left out, written under `target/`: a router that cannot read its
+/// configuration.
 pub fn manifest_without_router_variables() -> PathBuf {
-    let root = repo_root();
-    let shipped = std::fs::read_to_string(manifest_path()).expect("spin.toml");
-    let mut manifest: toml::Table = shipped.parse().expect("spin.toml is TOML");
+    manifest_variant(
+        &manifest_path(),
+        "e2e-router-without-variables",
+        |components| {
+            if let Some(router) = components
+                .get_mut("rpc-router")
+                .and_then(toml::Value::as_table_mut)
+            {
+                router.remove("variables");
+            }
+        },
+    )
+}
+
+/// The test-only app with `misdescribed` (`tests/misdescribed/`, built here)
+/// in place of two of its functions, written under `target/`: `test.stats`
+/// describes itself with schemas of the wrong types, `test.hog` with members
+/// of the wrong types. The router is the test-only app's, with the same
+/// registry.
+pub fn misdescribed_manifest() -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--target", "wasm32-wasip2", "--release"])
+            .args(["-p", "misdescribed"])
+            .current_dir(repo_root())
+            .status()
+            .expect("cargo");
+        assert!(status.success(), "building tests/misdescribed");
+    });
+    let wasm = target_dir().join("wasm32-wasip2/release/misdescribed.wasm");
+    manifest_variant(&faults_manifest_path(), "e2e-misdescribed", |components| {
+        for (id, description) in [("stats", "schemas"), ("hog", "members")] {
+            let component = components
+                .get_mut(id)
+                .and_then(toml::Value::as_table_mut)
+                .unwrap_or_else(|| panic!("the test-only app has {id}"));
+            component.insert("source".into(), wasm.display().to_string().into());
+            let mut environment = toml::Table::new();
+            environment.insert("DESCRIPTION".into(), description.into());
+            component.insert("environment".into(), environment.into());
+        }
+    })
+}
+
+/// The manifest at `from`, its components edited by `edit`, written under
+/// `target/<name>.toml` with its components' paths made absolute and no
+/// build commands (its components are built with the original).
+fn manifest_variant(from: &Path, name: &str, edit: impl FnOnce(&mut toml::Table)) -> PathBuf {
+    let dir = from.parent().expect("a manifest is in a directory");
+    let text = std::fs::read_to_string(from).expect("a manifest");
+    let mut manifest: toml::Table = text.parse().expect("a manifest is TOML");
     let components = manifest
         .get_mut("component")
         .and_then(toml::Value::as_table_mut)
-        .expect("spin.toml has components");
-    for (id, component) in components.iter_mut() {
+        .expect("a manifest has components");
+    for (_, component) in components.iter_mut() {
         let component = component.as_table_mut().expect("a component is a table");
-        if id == "rpc-router" {
-            component.remove("variables");
-        }
         if let Some(toml::Value::String(source)) = component.get_mut("source") {
-            *source = root.join(&*source).display().to_string();
+            *source = dir.join(&*source).display().to_string();
         }
         component.remove("build");
     }
-    let path = target_dir().join("e2e-router-without-variables.toml");
+    edit(components);
+    let path = target_dir().join(format!("{name}.toml"));
     std::fs::write(&path, toml::to_string(&manifest).expect("TOML")).expect("a manifest file");
     path
 }

@@ -8,7 +8,9 @@
 //! `curl` command to the clipboard, send a batch, label every input, ask
 //! for a token where the endpoint wants one without ever showing it, render
 //! the test-only app's `test.stats` (an array, an enum, a nested object, an
-//! optional param), carry its Content-Security-Policy and never break it.
+//! optional param), show a function described with JSON of the wrong types
+//! as far as it can and never go blank for it, carry its
+//! Content-Security-Policy and never break it.
 //! Screenshots of each runtime's page, light and dark, are saved under
 //! `target/explorer/`.
 //!
@@ -17,7 +19,9 @@
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use harness::webdriver::{self, Browser, Key, Locator};
-use harness::{build_app, faults_manifest_path, manifest_path, Runtime, Server};
+use harness::{
+    build_app, faults_manifest_path, manifest_path, misdescribed_manifest, Runtime, Server,
+};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -64,12 +68,14 @@ const TOKEN: &str = "page-token-8Kq";
 /// The browser origin the app allows when CORS is on: not the page's own.
 const OTHER_ORIGIN: &str = "https://console.example";
 
-/// The servers a journey uses: the app, the test-only app, and the app
-/// asking for a token.
+/// The servers a journey uses: the app, the test-only app, the app asking
+/// for a token, and the test-only app with functions described with the
+/// wrong types.
 struct Apps {
     app: Server,
     faults: Server,
     guarded: Server,
+    misdescribed: Server,
 }
 
 fn explorer_in_a_browser(
@@ -93,6 +99,7 @@ fn explorer_in_a_browser(
             &manifest_path(),
             &[environment.as_slice(), &guarded].concat(),
         ),
+        misdescribed: Server::start(runtime, &misdescribed_manifest(), &environment),
     };
     let shots = harness::target_dir().join("explorer");
     let label = format!("{}{}", runtime.name(), if cors { "-cors" } else { "" });
@@ -136,7 +143,9 @@ async fn journeys(browser: &Browser, apps: &Apps, shots: &Path, label: &str) -> 
     page.goto(&apps.faults.url("/#test.stats")).await?;
     lists_what_is_deployed(browser, &faults_manifest_path()).await?;
     stats_reads_as_types(browser).await?;
-    no_content_security_policy_violation(browser).await
+    no_content_security_policy_violation(browser).await?;
+    page.goto(&apps.misdescribed.url("/")).await?;
+    a_description_of_the_wrong_types_never_blanks_the_page(browser).await
 }
 
 fn expect(condition: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
@@ -556,4 +565,48 @@ async fn no_content_security_policy_violation(browser: &Browser) -> Result<(), F
     expect(violations.is_empty(), || {
         format!("the page broke its policy: {violations:?}")
     })
+}
+
+/// `test.stats` described with schemas of the wrong types is shown as far as
+/// it can be, each param with a type; `test.hog` described with members of
+/// the wrong types is listed, marked as undescribed; everything else as
+/// ever; and nothing on the page threw.
+async fn a_description_of_the_wrong_types_never_blanks_the_page(
+    browser: &Browser,
+) -> Result<(), Failed> {
+    lists_what_is_deployed(browser, &faults_manifest_path()).await?;
+    let hog = text_of(browser, "[data-method='test.hog'] summary").await?;
+    expect(hog.ends_with("— no description"), || {
+        format!("test.hog, described with members of the wrong types: {hog:?}")
+    })?;
+    click(browser, "[data-method='test.stats'] summary").await?;
+    let rows = run(
+        browser,
+        "return [...document.querySelectorAll(\"[data-method='test.stats'] table.params tbody tr\")]
+            .map(r => [r.dataset.param, r.querySelector('.type').textContent])",
+    )
+    .await?;
+    let named: Vec<&str> = rows
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|row| row[0].as_str())
+        .collect();
+    expect(
+        named == ["x", "listed", "shaped", "chosen", "counted"],
+        || format!("test.stats's params, of schemas of the wrong types: {rows}"),
+    )?;
+    expect(
+        rows.as_array()
+            .into_iter()
+            .flatten()
+            .all(|row| row[1].as_str().is_some_and(|text| !text.is_empty())),
+        || format!("each param reads as some type: {rows}"),
+    )?;
+    let problems = browser.console_problems().await?;
+    let thrown: Vec<&String> = problems
+        .iter()
+        .filter(|message| message.contains("Uncaught"))
+        .collect();
+    expect(thrown.is_empty(), || format!("the page threw: {thrown:?}"))
 }

@@ -5,14 +5,17 @@
 //! answers its OpenRPC method object. The router lists those under their
 //! registered method names, in registry order, then its own methods (`echo`,
 //! `rpc.discover`). Adding a function adds it here with no change to the
-//! router.
+//! router. A description over [`MAX_DESCRIPTION_BYTES`], or with a member
+//! of the wrong type, is listed as undescribed, with why.
 
-use super::BuiltIn;
+use super::{method_object, BuiltIn};
 use crate::app::AppInfo;
-use crate::dispatch::{transport_error, Transport};
+use crate::dispatch::{transport_error, Transport, TransportError};
+use crate::jsonrpc::error::code;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::Scope;
 use futures::stream::{self, StreamExt};
+use rpc_protocol::inner::MAX_DESCRIPTION_BYTES;
 use rpc_registry::{Function, MethodRegistry, DISCOVER};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -56,6 +59,7 @@ pub async fn document<T: Transport>(
         .zip(described)
         .map(|(function, description)| match description {
             Ok(body) => method_object(&function.method, &body),
+            Err(TransportError::TooLarge(_)) => undescribed(&function.method, &too_long()),
             Err(error) => undescribed(
                 &function.method,
                 &transport_error(&function.component, error).message,
@@ -75,17 +79,35 @@ pub async fn document<T: Transport>(
 
 /// A function's own method object, under its registered method name.
 fn method_object(method: &str, body: &[u8]) -> Value {
-    match serde_json::from_slice::<Map<String, Value>>(body) {
-        Ok(mut object)
-            if object.get("params").is_some_and(Value::is_array)
-                && object.contains_key("result") =>
-        {
-            object.insert("name".into(), json!(method));
-            Value::Object(object)
-        }
-        Ok(_) => undescribed(method, "its description is not an OpenRPC method object"),
-        Err(error) => undescribed(method, &error.to_string()),
+    if body.len() > MAX_DESCRIPTION_BYTES {
+        return undescribed(method, &too_long());
     }
+    let mut object = match serde_json::from_slice::<Map<String, Value>>(body) {
+        Ok(object) => object,
+        Err(error) => return undescribed(method, &error.to_string()),
+    };
+    if let Err(why) = method_object::check(&object) {
+        let why = format!("its description is not an OpenRPC method object: {why}");
+        return undescribed(method, &why);
+    }
+    object.insert("name".into(), json!(method));
+    Value::Object(object)
+}
+
+fn too_long() -> String {
+    format!("its description is over the {MAX_DESCRIPTION_BYTES} bytes a description may take")
+}
+
+/// The error of a copy of the document that the request's answers cannot
+/// hold with the others (`max_answer_bytes`, all answers together).
+pub fn too_large(limit: usize) -> ErrorObject {
+    ErrorObject::new(
+        code::FUNCTION_ANSWER_TOO_LARGE,
+        format!(
+            "rpc.discover's document would take the request's answers past what they may hold \
+             in all, {limit} bytes (variable max_answer_bytes)"
+        ),
+    )
 }
 
 /// What is listed for a function that could not describe itself: it still

@@ -5,6 +5,7 @@
 
 pub mod discover;
 pub mod echo;
+mod method_object;
 
 use serde_json::Value;
 

@@ -14,6 +14,7 @@ use crate::trace_context::TraceContext;
 use futures::future::{join, select, Either};
 use futures::SinkExt;
 use rpc_protocol::body::BodyError;
+use rpc_protocol::inner::MAX_DESCRIPTION_BYTES;
 use rpc_protocol::rate_limit::{Charge, Verdict, RATE_LIMITER};
 use spin_sdk::http::{Fields, IncomingResponse, Method, OutgoingRequest, Scheme, SendError};
 use std::future::Future;
@@ -59,8 +60,11 @@ impl Transport for ServiceChain<'_> {
             .await
     }
 
+    /// A description is read within its own maximum: what the request's
+    /// answers hold of it is counted with each copy of the document.
     async fn describe(&self, function: &str) -> Result<Vec<u8>, TransportError> {
-        self.bounded(Method::Get, function, Vec::new(), &self.answer_bytes)
+        let allowance = AnswerBytes::new(MAX_DESCRIPTION_BYTES);
+        self.bounded(Method::Get, function, Vec::new(), &allowance)
             .await
     }
 
@@ -78,6 +82,10 @@ impl Transport for ServiceChain<'_> {
             Ok(Err(_)) => Verdict::StoreFailed(rate_limit::not_a_verdict()),
             Err(error) => Verdict::StoreFailed(rate_limit::unanswered(error)),
         }
+    }
+
+    fn answer_bytes(&self) -> &AnswerBytes {
+        &self.answer_bytes
     }
 }
 

@@ -28,7 +28,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     if is_health_check(&request) {
         let configured = configure(CorsOrigins::Read).map(|_| ());
         let reply = health::reply(request.method() == Method::Get, &app::info(), configured);
-        return send(reply, Vec::new(), response_out);
+        return send(reply, Vec::new(), response_out, &Limits::default());
     }
     let headers = Headers::of(&request);
     let authority = request.authority();
@@ -38,7 +38,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         Err(problem) => {
             eprintln!("configuration error: {problem}");
             let reply = Reply::refusal(500, ErrorObject::internal_error(problem));
-            return send(reply, Vec::new(), response_out);
+            return send(reply, Vec::new(), response_out, &Limits::default());
         }
     };
     let trace = TraceContext::from_headers(
@@ -51,7 +51,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     // may drop the instance as soon as the client hangs up.
     if let Err((reply, extra)) = endpoint.admit(&head) {
         log.write(reply.status(), None, &[]);
-        return send(reply, extra, response_out);
+        return send(reply, extra, response_out, &endpoint.service.limits);
     }
     let cors_headers = endpoint.cors.headers(head.origin);
     let service = &endpoint.service;
@@ -59,7 +59,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         Ok(body) => body,
         Err(reply) => {
             log.write(reply.status(), None, &[]);
-            return send(reply, cors_headers, response_out);
+            return send(reply, cors_headers, response_out, &service.limits);
         }
     };
     let chain = ServiceChain::starting_now(
@@ -69,7 +69,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     );
     let answered = service.answer(&body, &chain).await;
     log.write(answered.reply.status(), answered.batch, &answered.calls);
-    send(answered.reply, cors_headers, response_out);
+    send(answered.reply, cors_headers, response_out, &service.limits);
 }
 
 /// A request's headers, read in one host call rather than one per header.
@@ -253,8 +253,11 @@ fn read_body(
     })
 }
 
-/// Writes the reply with its own headers and `extra` ones (CORS).
-fn send(reply: Reply, extra: Vec<Header>, response_out: ResponseOutparam) {
+/// Writes the reply with its own headers and `extra` ones (CORS), within
+/// `body_timeout_ms` (the default one before the settings are read): a
+/// client that does not take its answer by then gets it cut short, rather
+/// than holding this instance for as long as it does not read.
+fn send(reply: Reply, extra: Vec<Header>, response_out: ResponseOutparam, limits: &Limits) {
     let status = reply.status();
     let own = reply.headers();
     let headers: Vec<(&str, &str)> = own
@@ -263,5 +266,11 @@ fn send(reply: Reply, extra: Vec<Header>, response_out: ResponseOutparam) {
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
     let body = reply.into_body().unwrap_or_default();
-    body::write(response_out, status, &headers, &body);
+    body::write(
+        response_out,
+        status,
+        &headers,
+        &body,
+        Some(limits.body_timeout),
+    );
 }

@@ -4,8 +4,10 @@
 
 use crate::in_process::*;
 use futures::executor::block_on;
+use rpc_protocol::inner::MAX_DESCRIPTION_BYTES;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::builtin::discover::UNDESCRIBED;
+use rpc_router::dispatch::AnswerBytes;
 use rpc_router::service::Service;
 use serde_json::{json, Value};
 
@@ -108,5 +110,92 @@ fn a_method_name_may_differ_from_its_component_id() {
             .collect::<Vec<_>>(),
         ["double", "double"],
         "calls go to the component"
+    );
+}
+
+/// `double`'s entry in the document, with `transport` describing functions.
+fn described_double(transport: &InProcess) -> Value {
+    let reply = block_on(service().answer(
+        br#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#,
+        transport,
+    ))
+    .reply;
+    let document: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
+    document["result"]["methods"][0].clone()
+}
+
+#[test]
+fn a_description_too_long_or_of_the_wrong_types_is_listed_as_undescribed() {
+    let mut long = serde_json::to_vec(&json!({
+        "name": "double",
+        "summary": "x".repeat(MAX_DESCRIPTION_BYTES),
+        "params": [],
+        "result": {"name": "r", "schema": {}},
+    }))
+    .unwrap();
+    long.truncate(MAX_DESCRIPTION_BYTES + 1);
+    let ill_typed = json!({
+        "name": "double",
+        "summary": {"not": "text"},
+        "params": [],
+        "result": {"name": "r", "schema": {}},
+    });
+    for (description, why) in [
+        (long, "its description is over the 65536 bytes"),
+        (
+            ill_typed.to_string().into_bytes(),
+            "its description is not an OpenRPC method object: its summary is not text",
+        ),
+    ] {
+        let transport = InProcess {
+            described_as: Some(("double", description)),
+            ..InProcess::default()
+        };
+        let double = described_double(&transport);
+        assert_eq!(double["name"], json!("double"));
+        assert_eq!(double["summary"], json!(UNDESCRIBED), "{double}");
+        let description = double["description"].as_str().unwrap();
+        assert!(description.contains(why), "{description}");
+    }
+}
+
+#[test]
+fn every_copy_of_the_document_counts_against_the_answers_allowance() {
+    let one = call(r#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 0}"#);
+    let document_bytes = serde_json::to_string(&one["result"]).unwrap().len();
+    // Room for two copies and a half: the third and the fourth get -32004,
+    // in their places; a call of a function is still answered.
+    let transport = InProcess {
+        answer_bytes: AnswerBytes::new(document_bytes * 5 / 2),
+        ..InProcess::default()
+    };
+    let discover = |id: i64| json!({"jsonrpc": "2.0", "method": "rpc.discover", "id": id});
+    let batch = json!([discover(1), discover(2), discover(3), {"jsonrpc": "2.0", "method": "double", "params": [2], "id": 4}, discover(5)]);
+    let (status, value, _) = call_with(&transport, &batch.to_string());
+    assert_eq!(status, 200);
+    let responses = value.unwrap();
+    let outcomes: Vec<Value> = responses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|response| match &response["error"] {
+            Value::Null => json!(response["result"].is_object() || response["result"] == json!(4)),
+            error => error["code"].clone(),
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            json!(true),
+            json!(true),
+            json!(-32004),
+            json!(true),
+            json!(-32004)
+        ]
+    );
+    let message = responses[2]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("rpc.discover's document") && message.contains("max_answer_bytes"),
+        "{message}"
     );
 }

@@ -8,7 +8,7 @@ use rate_limiter::{Charge, MemoryStore, Store, StoreError, Verdict};
 use rpc_function::Callable;
 use rpc_registry::{Function, MethodRegistry};
 use rpc_router::app::AppInfo;
-use rpc_router::dispatch::{Grouping, Transport, TransportError};
+use rpc_router::dispatch::{AnswerBytes, Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
 use rpc_router::methods::Scope;
 use rpc_router::service::Service;
@@ -26,7 +26,6 @@ pub const FUNCTIONS: [(&str, &dyn Callable); 3] = [
 ];
 
 /// Calls the functions in-process and records every request it carries.
-#[derive(Default)]
 pub struct InProcess {
     /// (function, inner request body) for each request sent.
     pub sent: RefCell<Vec<(String, String)>>,
@@ -43,6 +42,27 @@ pub struct InProcess {
     pub key_value: RefCell<MemoryStore>,
     pub now_ms: Cell<u64>,
     pub store_fails: Option<&'static str>,
+    /// What the request's answers may take (the router's own: functions
+    /// called in-process take nothing of it).
+    pub answer_bytes: AnswerBytes,
+    /// A function that describes itself with these bytes instead.
+    pub described_as: Option<(&'static str, Vec<u8>)>,
+}
+
+impl Default for InProcess {
+    fn default() -> Self {
+        InProcess {
+            sent: RefCell::default(),
+            poison: None,
+            in_flight: Cell::default(),
+            most_in_flight: Cell::default(),
+            key_value: RefCell::default(),
+            now_ms: Cell::default(),
+            store_fails: None,
+            answer_bytes: AnswerBytes::new(Limits::default().max_answer_bytes),
+            described_as: None,
+        }
+    }
 }
 
 /// Ready on its second poll, having woken itself on the first.
@@ -96,7 +116,10 @@ impl Transport for InProcess {
     }
 
     async fn describe(&self, function_name: &str) -> Result<Vec<u8>, TransportError> {
-        Ok(function(function_name)?.describe())
+        match &self.described_as {
+            Some((name, description)) if *name == function_name => Ok(description.clone()),
+            _ => Ok(function(function_name)?.describe()),
+        }
     }
 
     async fn charge(&self, charge: &Charge) -> Verdict {
@@ -108,6 +131,10 @@ impl Transport for InProcess {
             Some(words) => rate_limiter::count(&mut FailingStore(words), charge, now_ms),
             None => rate_limiter::count(&mut *self.key_value.borrow_mut(), charge, now_ms),
         }
+    }
+
+    fn answer_bytes(&self) -> &AnswerBytes {
+        &self.answer_bytes
     }
 }
 

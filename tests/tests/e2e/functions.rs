@@ -1,12 +1,15 @@
 //! The functions as deployed: `rpc.discover` lists what the registry holds,
 //! every registered function of every app answers its own examples, the
 //! Python function (the example app's) speaks the same contract as the Rust
-//! ones, and the OpenRPC project's own tools accept the document (and the
-//! TypeScript types they write for the functions compile).
+//! ones, the OpenRPC project's own tools accept the document (and the
+//! TypeScript types they write for the functions compile), and a function
+//! that describes itself with the wrong types is listed as undescribed.
 
 use crate::checks::*;
 use crate::{Case, Servers};
-use harness::{faults_manifest_path, manifest_path, python_manifest_path};
+use harness::{
+    faults_manifest_path, manifest_path, misdescribed_manifest, python_manifest_path, Server,
+};
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
 
@@ -17,7 +20,41 @@ pub const CASES: &[(&str, Case)] = cases![
     a_typed_function_takes_named_params_and_keeps_its_own_errors,
     the_openrpc_tools_accept_rpc_discover,
     typescript_types_for_the_functions_compile,
+    a_description_of_the_wrong_types_is_listed_as_undescribed,
 ];
+
+/// The test-only app with `misdescribed` in place of two functions: one
+/// whose method object's own members have the wrong types is listed as
+/// undescribed, saying which; one whose schemas do (JSON Schema leaves
+/// their content free) is listed as it describes itself, under its method.
+fn a_description_of_the_wrong_types_is_listed_as_undescribed(
+    servers: &Servers,
+) -> Result<(), Failed> {
+    let mut server = Server::start(&servers.runtime, &misdescribed_manifest(), &[]);
+    let discover = json!({"jsonrpc": "2.0", "method": "rpc.discover", "id": 1});
+    let document = json_reply(&rpc(&server, &discover))?["result"].clone();
+    let method = |name: &str| {
+        document["methods"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|method| method["name"] == json!(name))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let hog = method("test.hog");
+    expect_eq(hog["summary"].clone(), json!("no description"), "test.hog")?;
+    let why = hog["description"].as_str().unwrap_or_default();
+    check(why.contains("its summary is not text"), || why.to_owned())?;
+    let stats = method("test.stats");
+    expect_eq(
+        stats["params"][0]["schema"]["format"].clone(),
+        json!({"int64": 1}),
+        "test.stats's schemas as it wrote them",
+    )?;
+    still_serving(&server)?;
+    Ok(server.stop()?)
+}
 
 fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Failed> {
     let discover = json!({"jsonrpc": "2.0", "method": "rpc.discover", "id": 1});

@@ -3,8 +3,8 @@
 
 use crate::checks::*;
 use crate::{Case, Servers};
-use harness::client::post;
-use harness::client::{post_large, post_stalled};
+use harness::client::{parse_raw, post, post_large, post_read_late, post_stalled};
+use harness::{manifest_path, Server};
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 pub const CASES: &[(&str, Case)] = cases![
     hostile_input_then_normal_service,
     limits_from_settings_are_enforced_and_named,
+    copies_of_the_document_count_against_max_answer_bytes,
     a_body_that_stalls_is_cut_at_its_deadline,
+    an_answer_not_read_is_cut_at_its_deadline,
     a_long_method_name_is_quoted_by_its_start_and_length,
 ];
 
@@ -71,6 +73,40 @@ fn hostile_input_then_normal_service(servers: &Servers) -> Result<(), Failed> {
     still_serving(server)
 }
 
+/// `max_answer_bytes` of the `small_limits` server: more than one copy of
+/// the app's `rpc.discover` document (about 4 KB), less than three.
+pub const SMALL_ANSWER_BYTES: &str = "6000";
+
+/// Each copy of the document in a batch takes its share of the request's
+/// answers: past `max_answer_bytes`, a copy is `-32004`, in its place.
+fn copies_of_the_document_count_against_max_answer_bytes(servers: &Servers) -> Result<(), Failed> {
+    let discover = |id: i64| call("rpc.discover", json!([]), json!(id));
+    let reply = json_reply(&rpc(
+        &servers.small_limits,
+        &json!([discover(1), discover(2), discover(3)]),
+    ))?;
+    let responses = responses(&reply)?;
+    let document = serde_json::to_string(&responses[0]["result"])?;
+    let allowance: usize = SMALL_ANSWER_BYTES.parse()?;
+    let fit = (allowance / document.len()).min(3);
+    check((1..3).contains(&fit), || {
+        format!("a document of {} bytes: {fit} copies fit", document.len())
+    })?;
+    let outcomes: Vec<Value> = responses.iter().map(outcome).collect();
+    let expected: Vec<Value> = (0..3)
+        .map(|index| match index < fit {
+            true => serde_json::from_str(&document).unwrap_or_default(),
+            false => json!(-32004),
+        })
+        .collect();
+    expect_eq(outcomes, expected, "three copies of the document")?;
+    check(
+        error_message(&responses[fit]).contains("max_answer_bytes"),
+        || error_message(&responses[fit]),
+    )?;
+    still_serving(&servers.small_limits)
+}
+
 fn limits_from_settings_are_enforced_and_named(servers: &Servers) -> Result<(), Failed> {
     let server = &servers.small_limits;
     let batch: Vec<Value> = (0..4)
@@ -122,6 +158,48 @@ fn a_body_that_stalls_is_cut_at_its_deadline(servers: &Servers) -> Result<(), Fa
 }
 
 /// A method name as long as the body allows: errors quote its first 128
+/// A client that takes none of a large answer: the router writes it by the
+/// same deadline as the body's (`body_timeout_ms`, 1 s here), then cuts it
+/// short instead of holding its instance for as long as the client does not
+/// read, and serves the next request. The answer, 3000 copies of the
+/// document (some 12 MB, with limits raised for it), is larger than what
+/// the runtime and the kernel hold for a connection (wasmtime keeps up to 2
+/// MiB of a body, Linux up to 4 MiB in a socket's send buffer), so that its
+/// writer must wait for the client.
+fn an_answer_not_read_is_cut_at_its_deadline(servers: &Servers) -> Result<(), Failed> {
+    let mut server = Server::start_configured(
+        &servers.runtime,
+        &manifest_path(),
+        &[
+            ("max_batch_calls", "3000"),
+            ("max_answer_bytes", "33554432"),
+            ("body_timeout_ms", "1000"),
+        ],
+    );
+    let batch: Vec<Value> = (0..3000)
+        .map(|id| call("rpc.discover", json!([]), json!(id)))
+        .collect();
+    let body = Value::Array(batch).to_string();
+    let raw = post_read_late(
+        server.address,
+        "/rpc",
+        body.as_bytes(),
+        Duration::from_secs(5),
+    );
+    let answer = parse_raw(&raw);
+    expect_eq(answer.status, 200, "the answer's head")?;
+    check(
+        serde_json::from_slice::<Value>(&answer.body).is_err(),
+        || {
+            format!(
+                "an answer of {} bytes came whole to a client that read nothing for 5 s",
+                answer.body.len()
+            )
+        },
+    )?;
+    still_serving(&server)?;
+    Ok(server.stop()?)
+}
 /// characters and its length, not the whole of it.
 fn a_long_method_name_is_quoted_by_its_start_and_length(servers: &Servers) -> Result<(), Failed> {
     let server = &servers.default;

@@ -1,9 +1,10 @@
 //! The HTTP face of the app: every path under `/rpc` is the endpoint, only
-//! POST is, functions have no public route, and `/health` answers by itself.
+//! POST is, functions have no public route, `/health` answers by itself,
+//! and, CORS off, no other site's page may post to it.
 
 use crate::checks::*;
 use crate::{Case, Servers};
-use harness::client::{post, request};
+use harness::client::{post, raw, request};
 use libtest_mimic::Failed;
 use serde_json::json;
 
@@ -13,7 +14,37 @@ pub const CASES: &[(&str, Case)] = cases![
     functions_have_no_public_route,
     the_health_route_answers_without_a_function,
     the_explorer_page_is_at_the_root_only,
+    with_cors_off_another_sites_page_may_not_post,
 ];
+
+/// A plain cross-site POST (`text/plain`) needs no preflight: with CORS off,
+/// any web page could make its visitor's browser call an open endpoint on
+/// their intranet. A page of the endpoint's own origin may, and so may a
+/// client that sends no `Origin` (curl, servers).
+fn with_cors_off_another_sites_page_may_not_post(servers: &Servers) -> Result<(), Failed> {
+    let server = &servers.default;
+    let body = call("double", json!([4]), json!(1))
+        .to_string()
+        .into_bytes();
+    let own = format!("http://{}", server.address);
+    for (origin, status) in [
+        (Some("https://evil.example"), 403),
+        (Some("null"), 403),
+        (Some(own.as_str()), 200),
+        (None, 200),
+    ] {
+        let mut headers = vec![("content-type", &b"text/plain"[..])];
+        headers.extend(origin.map(|origin| ("origin", origin.as_bytes())));
+        let answer = raw(server.address, "POST", "/rpc", &headers, body.clone());
+        expect_eq(answer.status, status, &format!("origin {origin:?}"))?;
+        let reply = answer.json();
+        match status {
+            200 => expect_eq(reply["result"].clone(), json!(8), "the call")?,
+            _ => expect_eq(error_code(&reply), Some(-32600), "the refusal")?,
+        }
+    }
+    Ok(())
+}
 
 fn every_path_under_rpc_is_the_endpoint(servers: &Servers) -> Result<(), Failed> {
     for path in ["/rpc", "/rpc/", "/rpc/1", "/rpc/any/depth?query=1"] {

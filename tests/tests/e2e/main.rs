@@ -129,7 +129,11 @@ impl Servers {
             small_limits: Server::start_configured(
                 runtime,
                 &manifest_path(),
-                &[("max_batch_calls", "3"), ("max_request_bytes", "2000")],
+                &[
+                    ("max_batch_calls", "3"),
+                    ("max_request_bytes", "2000"),
+                    ("max_answer_bytes", hostile::SMALL_ANSWER_BYTES),
+                ],
             ),
             faults: Server::start(runtime, &faults_manifest_path(), &[]),
             python: Server::start(runtime, &python_manifest_path(), &[]),
