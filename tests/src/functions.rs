@@ -13,7 +13,8 @@ use std::path::Path;
 pub const UNDESCRIBED: &str = "no description";
 
 /// The manifest's side, for each registered function: its only route is
-/// private, it calls nothing, and its built component carries a work budget.
+/// private, it calls nothing, and its built component carries a work budget
+/// and gives every memory and table it defines a maximum within its limits.
 pub fn check_manifest(path: &Path) -> Result<(), String> {
     let manifest = Manifest::load(path).map_err(|error| format!("{}: {error}", path.display()))?;
     let mut problems = Vec::new();
@@ -38,13 +39,20 @@ pub fn check_manifest(path: &Path) -> Result<(), String> {
                 component.allowed_outbound_hosts
             ));
         }
+        let source = component.source.display();
         match std::fs::read(&component.source) {
-            Ok(wasm) if work_budget::limits_of(&wasm).is_some() => {}
-            Ok(_) => problems.push(format!(
-                "{id}: {} carries no work budget and memory maximum (its build must end with work-budget)",
-                component.source.display()
-            )),
-            Err(error) => problems.push(format!("{id}: {}: {error}", component.source.display())),
+            // Its limits compiled in, and every memory and table within them.
+            Ok(wasm) => match work_budget::limits_of(&wasm) {
+                Some(limits) => {
+                    if let Err(error) = work_budget::check(&wasm, limits) {
+                        problems.push(format!("{id}: {source}: {error:#}"));
+                    }
+                }
+                None => problems.push(format!(
+                    "{id}: {source} carries no work budget and memory maximum (its build must end with work-budget)"
+                )),
+            },
+            Err(error) => problems.push(format!("{id}: {source}: {error}")),
         }
     }
     report(problems)

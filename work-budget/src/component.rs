@@ -1,11 +1,11 @@
 //! A component, walked section by section: each core module it defines (at
-//! any depth of nesting) is instrumented, every other section is copied byte
-//! for byte, so nothing of the component's own structure changes.
+//! any depth of nesting) is instrumented (one with no code only gets its
+//! maxima), every other section is copied byte for byte, so nothing of the
+//! component's own structure changes.
 
 use crate::module::{self, Outcome};
 use crate::Limits;
 use anyhow::{Context, Result};
-use std::borrow::Cow;
 use wasm_encoder::{Component, ComponentSectionId, NestedComponentSection, RawSection};
 use wasmparser::{Chunk, Parser, Payload};
 
@@ -13,14 +13,16 @@ use wasmparser::{Chunk, Parser, Payload};
 /// and how many modules were instrumented.
 pub fn instrument(component: &[u8], limits: Limits) -> Result<(Vec<u8>, usize)> {
     let mut encoded = Component::new();
-    let count = walk(component, limits, &mut encoded)?;
+    let count = walk(component, "", limits, &mut encoded)?;
     Ok((encoded.finish(), count))
 }
 
-fn walk(data: &[u8], limits: Limits, encoded: &mut Component) -> Result<usize> {
+/// `place` names where `data` is, for errors: "" for the outermost
+/// component, "component 2, " for the second one nested in it.
+fn walk(data: &[u8], place: &str, limits: Limits, encoded: &mut Component) -> Result<usize> {
     let mut parser = Parser::new(0);
     let mut remaining = data;
-    let (mut modules, mut instrumented) = (0, 0);
+    let (mut modules, mut components, mut instrumented) = (0, 0, 0);
     while !remaining.is_empty() {
         let Chunk::Parsed { consumed, payload } = parser.parse(remaining, true)? else {
             unreachable!("the whole input is given at once");
@@ -34,15 +36,14 @@ fn walk(data: &[u8], limits: Limits, encoded: &mut Component) -> Result<usize> {
             } => {
                 remaining = &remaining[range.len()..];
                 modules += 1;
-                let original = &data[range];
-                let module = match module::instrument(original, limits)
-                    .with_context(|| format!("core module {modules}"))?
+                let module = match module::instrument(&data[range], limits)
+                    .with_context(|| format!("{place}core module {modules}"))?
                 {
                     Outcome::Instrumented(module) => {
                         instrumented += 1;
-                        Cow::Owned(module)
+                        module
                     }
-                    Outcome::NoCode => Cow::Borrowed(original),
+                    Outcome::NoCode(module) => module,
                 };
                 encoded.section(&RawSection {
                     id: ComponentSectionId::CoreModule as u8,
@@ -54,8 +55,10 @@ fn walk(data: &[u8], limits: Limits, encoded: &mut Component) -> Result<usize> {
                 ..
             } => {
                 remaining = &remaining[range.len()..];
+                components += 1;
+                let place = format!("{place}component {components}, ");
                 let mut nested = Component::new();
-                instrumented += walk(&data[range], limits, &mut nested)?;
+                instrumented += walk(&data[range], &place, limits, &mut nested)?;
                 encoded.section(&NestedComponentSection(&nested));
             }
             other => {

@@ -15,20 +15,25 @@
 //! host (a clock, a chained request) is not counted: that is what the
 //! router's `call_timeout_ms` is for.
 //!
-//! Every memory a module defines also gets a maximum size (a memory
-//! budget), so that an allocation past it fails inside the function (Rust's
-//! allocator then aborts: a trap) on any runtime, rather than growing the
-//! instance to the 4 GiB Spin allows by default.
+//! Every memory and every table a module defines also gets a maximum size
+//! (modules with no code too), so that an allocation past it fails inside
+//! the function (Rust's allocator then aborts: a trap) on any runtime,
+//! rather than growing the instance to the 4 GiB Spin allows by default, or
+//! a table to what the runtime's allocator happens to cap. After rewriting,
+//! [`check`] makes sure nothing was left without one: every memory and table
+//! the component can reach is defined by one of its own modules, with a
+//! maximum within the limits.
 //!
 //! Each instrumented module carries a `work-budget` custom section holding
-//! both budgets; the tool refuses such a module, so a build that runs it
-//! twice on one file fails rather than charging twice.
+//! the limits; the tool refuses such a module, so a build that runs it twice
+//! on one file fails rather than charging twice.
 
+mod bounds;
 pub mod charges;
 mod component;
 mod module;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 /// The custom section that marks an instrumented module.
 pub const MARKER: &str = "work-budget";
@@ -49,6 +54,13 @@ pub const DEFAULT_BUDGET: i64 = 1_000_000_000;
 /// 512 MiB.
 pub const DEFAULT_MAX_MEMORY: u64 = 64 * 1024 * 1024;
 
+/// The table maximum of a function that sets none, in elements. The
+/// Rust functions' tables hold 101 to 214, CPython's in the Python `square`
+/// 5,658, a JavaScript function's from componentize-js 7,688, and none of
+/// them grows (docs/work-budget.md); 20,000 leaves room above those, and is
+/// what the project's host's pooling allocator holds per table anyway.
+pub const DEFAULT_MAX_TABLE_ELEMENTS: u64 = 20_000;
+
 /// What a function may take in one instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -57,6 +69,8 @@ pub struct Limits {
     /// The largest size of each memory, in bytes (a whole number of 64 KiB
     /// pages).
     pub max_memory: u64,
+    /// The largest size of each table, in elements.
+    pub max_table_elements: u64,
 }
 
 impl Default for Limits {
@@ -64,6 +78,7 @@ impl Default for Limits {
         Limits {
             budget: DEFAULT_BUDGET,
             max_memory: DEFAULT_MAX_MEMORY,
+            max_table_elements: DEFAULT_MAX_TABLE_ELEMENTS,
         }
     }
 }
@@ -71,22 +86,48 @@ impl Default for Limits {
 impl Limits {
     /// The text of the marker section.
     fn to_marker(self) -> String {
-        format!("budget={} max_memory={}", self.budget, self.max_memory)
+        format!(
+            "budget={} max_memory={} max_table_elements={}",
+            self.budget, self.max_memory, self.max_table_elements
+        )
     }
 
+    /// The limits a marker holds; `None` where one is missing (an older
+    /// build's marker has no table maximum, and its tables have none).
     fn from_marker(text: &str) -> Option<Limits> {
         let mut limits = Limits::default();
-        let (mut budget, mut max_memory) = (false, false);
+        let (mut budget, mut max_memory, mut max_table_elements) = (false, false, false);
         for field in text.split_whitespace() {
             match field.split_once('=')? {
                 ("budget", value) => (limits.budget, budget) = (value.parse().ok()?, true),
                 ("max_memory", value) => {
                     (limits.max_memory, max_memory) = (value.parse().ok()?, true)
                 }
+                ("max_table_elements", value) => {
+                    (limits.max_table_elements, max_table_elements) = (value.parse().ok()?, true)
+                }
                 _ => return None,
             }
         }
-        (budget && max_memory).then_some(limits)
+        (budget && max_memory && max_table_elements).then_some(limits)
+    }
+
+    fn refuse_invalid(self) -> Result<()> {
+        if self.budget <= 0 {
+            bail!("the budget must be positive, not {}", self.budget);
+        }
+        if self.max_memory < module::PAGE_BYTES
+            || !self.max_memory.is_multiple_of(module::PAGE_BYTES)
+        {
+            bail!(
+                "the memory maximum must be a whole number of 64 KiB pages, not {} bytes",
+                self.max_memory
+            );
+        }
+        if self.max_table_elements == 0 {
+            bail!("the table maximum must be at least one element");
+        }
+        Ok(())
     }
 }
 
@@ -94,41 +135,47 @@ impl Limits {
 pub struct Instrumented {
     pub wasm: Vec<u8>,
     /// How many core modules now count their work (modules with no code,
-    /// such as a component's trampolines, are copied as they are).
+    /// such as a component's trampolines, only get their maxima).
     pub modules: usize,
 }
 
-/// Instruments a component (every core module in it) or a core module.
+/// Instruments a component (every core module in it) or a core module, and
+/// [`check`]s the result.
 pub fn instrument(wasm: &[u8], limits: Limits) -> Result<Instrumented> {
-    if limits.budget <= 0 {
-        bail!("the budget must be positive, not {}", limits.budget);
-    }
-    if limits.max_memory < module::PAGE_BYTES
-        || !limits.max_memory.is_multiple_of(module::PAGE_BYTES)
-    {
-        bail!(
-            "the memory maximum must be a whole number of 64 KiB pages, not {} bytes",
-            limits.max_memory
-        );
-    }
+    limits.refuse_invalid()?;
     let instrumented = if wasmparser::Parser::is_component(wasm) {
         let (wasm, modules) = component::instrument(wasm, limits)?;
         Instrumented { wasm, modules }
     } else if wasmparser::Parser::is_core_wasm(wasm) {
         match module::instrument(wasm, limits)? {
             module::Outcome::Instrumented(wasm) => Instrumented { wasm, modules: 1 },
-            module::Outcome::NoCode => Instrumented {
-                wasm: wasm.to_vec(),
-                modules: 0,
-            },
+            module::Outcome::NoCode(wasm) => Instrumented { wasm, modules: 0 },
         }
     } else {
         bail!("not a WebAssembly component or module");
     };
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(&instrumented.wasm)
-        .map_err(|error| anyhow::anyhow!("the instrumented binary does not validate: {error}"))?;
+    let types =
+        validate(&instrumented.wasm).context("the instrumented binary does not validate")?;
+    bounds::check(&instrumented.wasm, &types, limits)?;
     Ok(instrumented)
+}
+
+/// Checks that every memory and table `wasm` can reach has a maximum within
+/// `limits`: each is defined by one of its own core modules (imports between
+/// them are fine) with a maximum, and nothing comes from outside (a core
+/// module or component the component imports, a memory or table a lone core
+/// module imports), where no maximum is compiled in. [`instrument`] checks
+/// its output so; an error names the module and the memory or table.
+pub fn check(wasm: &[u8], limits: Limits) -> Result<()> {
+    limits.refuse_invalid()?;
+    let types = validate(wasm)?;
+    bounds::check(wasm, &types, limits)
+}
+
+fn validate(wasm: &[u8]) -> Result<wasmparser::types::Types> {
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(wasm)
+        .map_err(|error| anyhow::anyhow!("{error}"))
 }
 
 /// The limits compiled into `wasm`: those its first instrumented module

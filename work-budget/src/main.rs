@@ -1,13 +1,16 @@
 //! `work-budget`: a step of a function's build (its command in `spin.toml`).
 //!
 //! ```text
-//! work-budget [--budget OPERATORS] [--max-memory SIZE] INPUT.wasm OUTPUT.wasm
+//! work-budget [--budget OPERATORS] [--max-memory SIZE] [--max-table-elements N]
+//!             INPUT.wasm OUTPUT.wasm
 //! ```
 //!
 //! Writes a copy of the component INPUT whose code traps once it has run
 //! OPERATORS Wasm operators in one instance (default: [`DEFAULT_BUDGET`]),
-//! and whose memories grow to SIZE at most (`64MiB`, `512KiB`, `1GiB` or
-//! bytes; default: [`DEFAULT_MAX_MEMORY`]).
+//! whose memories grow to SIZE at most (`64MiB`, `512KiB`, `1GiB` or
+//! bytes; default: [`DEFAULT_MAX_MEMORY`]), and whose tables to N elements
+//! at most (default: [`DEFAULT_MAX_TABLE_ELEMENTS`]). A component in which
+//! some memory or table would be left without such a maximum is refused.
 //! The output is a separate file, so running the build again instruments
 //! the compiler's fresh output, never its own.
 
@@ -15,10 +18,10 @@ use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use work_budget::{instrument, Limits};
 #[cfg(doc)]
-use work_budget::{DEFAULT_BUDGET, DEFAULT_MAX_MEMORY};
+use work_budget::{DEFAULT_BUDGET, DEFAULT_MAX_MEMORY, DEFAULT_MAX_TABLE_ELEMENTS};
 
-const USAGE: &str =
-    "usage: work-budget [--budget OPERATORS] [--max-memory SIZE] INPUT.wasm OUTPUT.wasm";
+const USAGE: &str = "usage: work-budget [--budget OPERATORS] [--max-memory SIZE] \
+                     [--max-table-elements N] INPUT.wasm OUTPUT.wasm";
 
 fn main() -> Result<()> {
     let mut limits = Limits::default();
@@ -33,6 +36,10 @@ fn main() -> Result<()> {
             "--max-memory" => {
                 let value = args.next().context(USAGE)?;
                 limits.max_memory = parse_size(&value)?;
+            }
+            "--max-table-elements" => {
+                let value = args.next().context(USAGE)?;
+                limits.max_table_elements = parse_elements(&value)?;
             }
             "--help" | "-h" => {
                 println!("{USAGE}");
@@ -56,12 +63,14 @@ fn main() -> Result<()> {
     std::fs::write(output, &instrumented.wasm)
         .with_context(|| format!("writing {}", output.display()))?;
     eprintln!(
-        "work-budget: {} -> {}: {} core module(s), budget {} operators, memory at most {} KiB, {} -> {} KiB",
+        "work-budget: {} -> {}: {} core module(s), budget {} operators, memory at most {} KiB, \
+         tables at most {} elements, {} -> {} KiB",
         input.display(),
         output.display(),
         instrumented.modules,
         limits.budget,
         limits.max_memory / 1024,
+        limits.max_table_elements,
         wasm.len() / 1024,
         instrumented.wasm.len() / 1024,
     );
@@ -76,6 +85,14 @@ fn parse_budget(value: &str) -> Result<i64> {
             "--budget: {value:?} is not a positive number of operators (at most {})",
             i64::MAX
         ),
+    }
+}
+
+/// A positive count of table elements; `_` may group digits.
+fn parse_elements(value: &str) -> Result<u64> {
+    match value.replace('_', "").parse::<u64>() {
+        Ok(elements) if elements > 0 => Ok(elements),
+        _ => bail!("--max-table-elements: {value:?} is not a positive number of elements"),
     }
 }
 

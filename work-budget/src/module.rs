@@ -2,7 +2,8 @@
 //! budget, and every region of every function body (see [`crate::charges`])
 //! subtracts its charge on entry and traps (`unreachable`) once the global
 //! goes below zero; a bulk operator also pays for its length just before it
-//! runs. Every memory the module defines gets the maximum size it was given.
+//! runs. Every memory and table the module defines gets the maximum size it
+//! was given, in a module with no code too (which gets nothing else).
 //! Everything else is copied as it is.
 
 use crate::charges::{self, LengthType, Unit, BYTES_PER_CHARGE};
@@ -11,9 +12,9 @@ use anyhow::{bail, Context, Result};
 use wasm_encoder::reencode::{utils, Error, Reencode};
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, CustomSection, Function, GlobalSection, GlobalType,
-    Instruction, MemorySection, Module, SectionId, ValType,
+    Instruction, MemorySection, Module, SectionId, TableSection, ValType,
 };
-use wasmparser::{CompositeInnerType, Parser, Payload, TypeRef};
+use wasmparser::{CompositeInnerType, MemoryType, Parser, Payload, TableType, TypeRef};
 
 /// The size of a Wasm memory page.
 pub const PAGE_BYTES: u64 = 64 * 1024;
@@ -35,8 +36,14 @@ struct Shape {
     params: Vec<u32>,
     /// The type of each function the module defines, in order.
     defined_functions: Vec<u32>,
-    /// The initial size of each memory the module defines, in pages.
-    defined_memories: Vec<u64>,
+    /// The name of each memory the module imports, in order.
+    imported_memories: Vec<String>,
+    /// The name of each table the module imports, in order.
+    imported_tables: Vec<String>,
+    /// Each memory the module defines, in order (after the imported ones).
+    defined_memories: Vec<MemoryType>,
+    /// Each table the module defines, in order (after the imported ones).
+    defined_tables: Vec<TableType>,
 }
 
 impl Shape {
@@ -56,10 +63,18 @@ impl Shape {
                 }
                 Payload::ImportSection(imports) => {
                     for import in imports.into_imports() {
-                        match import?.ty {
+                        let import = import?;
+                        let name = || format!("{}.{}", import.module, import.name);
+                        match import.ty {
                             TypeRef::Global(_) => shape.imported_globals += 1,
-                            TypeRef::Memory(memory) => shape.memory64.push(memory.memory64),
-                            TypeRef::Table(table) => shape.table64.push(table.table64),
+                            TypeRef::Memory(memory) => {
+                                shape.memory64.push(memory.memory64);
+                                shape.imported_memories.push(name());
+                            }
+                            TypeRef::Table(table) => {
+                                shape.table64.push(table.table64);
+                                shape.imported_tables.push(name());
+                            }
                             _ => {}
                         }
                     }
@@ -73,12 +88,14 @@ impl Shape {
                     for memory in memories {
                         let memory = memory?;
                         shape.memory64.push(memory.memory64);
-                        shape.defined_memories.push(memory.initial);
+                        shape.defined_memories.push(memory);
                     }
                 }
                 Payload::TableSection(tables) => {
                     for table in tables {
-                        shape.table64.push(table?.ty.table64);
+                        let table = table?.ty;
+                        shape.table64.push(table.table64);
+                        shape.defined_tables.push(table);
                     }
                 }
                 Payload::GlobalSection(globals) => {
@@ -94,6 +111,53 @@ impl Shape {
         }
         Ok(shape)
     }
+
+    /// Each memory the module defines, with its index (imported ones first).
+    fn indexed_memories(&self) -> impl Iterator<Item = (usize, &MemoryType)> {
+        (self.imported_memories.len()..).zip(&self.defined_memories)
+    }
+
+    /// Each table the module defines, with its index (imported ones first).
+    fn indexed_tables(&self) -> impl Iterator<Item = (usize, &TableType)> {
+        (self.imported_tables.len()..).zip(&self.defined_tables)
+    }
+}
+
+/// The size in bytes of `pages` pages of `memory` (whose pages may be
+/// smaller than 64 KiB, with the custom page sizes proposal).
+fn memory_bytes(memory: &MemoryType, pages: u64) -> u64 {
+    pages.saturating_mul(1 << memory.page_size_log2.unwrap_or(16))
+}
+
+/// The maximum `memory` gets, in its own pages: its own maximum, if smaller,
+/// or the limit (but no more than a 32-bit memory can address).
+fn memory_maximum(memory: &MemoryType, limits: Limits) -> u64 {
+    let page_bits = memory.page_size_log2.unwrap_or(16);
+    let addressable = if memory.memory64 {
+        u64::MAX >> page_bits
+    } else {
+        (1 << 32) >> page_bits
+    };
+    memory
+        .maximum
+        .unwrap_or(u64::MAX)
+        .min(limits.max_memory >> page_bits)
+        .min(addressable)
+}
+
+/// The maximum `table` gets, in elements: its own maximum, if smaller, or
+/// the limit (but no more than a 32-bit table can index).
+fn table_maximum(table: &TableType, limits: Limits) -> u64 {
+    let addressable = if table.table64 {
+        u64::MAX
+    } else {
+        u32::MAX.into()
+    };
+    table
+        .maximum
+        .unwrap_or(u64::MAX)
+        .min(limits.max_table_elements)
+        .min(addressable)
 }
 
 /// What became of one module.
@@ -101,8 +165,10 @@ pub enum Outcome {
     /// Instrumented: the new module's bytes.
     Instrumented(Vec<u8>),
     /// Nothing to instrument: no function bodies (for example a component's
-    /// table of trampolines), copied as it is.
-    NoCode,
+    /// table of trampolines, or a module that only defines the memory and
+    /// table other modules import); only its memories and tables got their
+    /// maxima.
+    NoCode(Vec<u8>),
 }
 
 /// Instruments one core module with `limits`.
@@ -111,30 +177,22 @@ pub fn instrument(module: &[u8], limits: Limits) -> Result<Outcome> {
     if shape.instrumented {
         bail!("already instrumented: it has a `{MARKER}` section (instrument the build's own output, not this tool's)");
     }
+    refuse_what_starts_over_its_maximum(&shape, limits)?;
+    let mut encoded = Module::new();
     if !shape.has_code {
-        return Ok(Outcome::NoCode);
-    }
-    let max_pages = limits.max_memory / PAGE_BYTES;
-    if let Some(initial) = shape
-        .defined_memories
-        .iter()
-        .find(|&&pages| pages > max_pages)
-    {
-        bail!(
-            "its memory starts at {} KiB, over the memory maximum of {} KiB",
-            initial * PAGE_BYTES / 1024,
-            limits.max_memory / 1024
-        );
+        Bounding { limits }
+            .parse_core_module(&mut encoded, Parser::new(0), module)
+            .map_err(|error| anyhow::anyhow!("{error}"))
+            .context("re-encoding the module")?;
+        return Ok(Outcome::NoCode(encoded.finish()));
     }
     let mut metering = Metering {
         limits,
-        max_pages,
         global: shape.imported_globals + shape.defined_globals,
         needs_global_section: !shape.has_global_section,
         next_body: 0,
         shape,
     };
-    let mut encoded = Module::new();
     metering
         .parse_core_module(&mut encoded, Parser::new(0), module)
         .map_err(|error| anyhow::anyhow!("{error}"))
@@ -142,12 +200,136 @@ pub fn instrument(module: &[u8], limits: Limits) -> Result<Outcome> {
     Ok(Outcome::Instrumented(encoded.finish()))
 }
 
+fn refuse_what_starts_over_its_maximum(shape: &Shape, limits: Limits) -> Result<()> {
+    for (index, memory) in shape.indexed_memories() {
+        if memory.initial > memory_maximum(memory, limits) {
+            bail!(
+                "its memory index {index} starts at {} KiB, over the memory maximum of {} KiB",
+                memory_bytes(memory, memory.initial) / 1024,
+                limits.max_memory / 1024
+            );
+        }
+    }
+    for (index, table) in shape.indexed_tables() {
+        if table.initial > table_maximum(table, limits) {
+            bail!(
+                "its table index {index} starts at {} elements, over the table maximum of {} elements",
+                table.initial,
+                limits.max_table_elements
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Checks, after rewriting, that every memory and table `module` defines has
+/// a maximum within `limits`; with `alone`, that it imports none either (a
+/// module on its own gets them from its host, where no maximum is compiled
+/// in; a component's modules import them from one another).
+pub fn check_maxima(module: &[u8], limits: Limits, alone: bool) -> Result<()> {
+    let shape = Shape::of(module)?;
+    if alone {
+        if let Some(name) = shape.imported_memories.first() {
+            bail!("it imports memory {name}: on its own, it gets it from its host, with no maximum compiled in");
+        }
+        if let Some(name) = shape.imported_tables.first() {
+            bail!("it imports table {name}: on its own, it gets it from its host, with no maximum compiled in");
+        }
+    }
+    for (index, memory) in shape.indexed_memories() {
+        let Some(maximum) = memory.maximum else {
+            bail!("its memory index {index} has no maximum");
+        };
+        let bytes = memory_bytes(memory, maximum);
+        if bytes > limits.max_memory {
+            bail!(
+                "its memory index {index} may grow to {} KiB, over the memory maximum of {} KiB",
+                bytes / 1024,
+                limits.max_memory / 1024
+            );
+        }
+    }
+    for (index, table) in shape.indexed_tables() {
+        let Some(maximum) = table.maximum else {
+            bail!("its table index {index} has no maximum");
+        };
+        if maximum > limits.max_table_elements {
+            bail!(
+                "its table index {index} may grow to {maximum} elements, over the table maximum of {} elements",
+                limits.max_table_elements
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The re-encoder of a module with no code: copies it, giving each memory
+/// and table it defines its maximum.
+struct Bounding {
+    limits: Limits,
+}
+
+impl Reencode for Bounding {
+    type Error = std::convert::Infallible;
+
+    fn parse_memory_section(
+        &mut self,
+        memories: &mut MemorySection,
+        section: wasmparser::MemorySectionReader<'_>,
+    ) -> Result<(), Error<Self::Error>> {
+        bound_memories(self, self.limits, memories, section)
+    }
+
+    fn parse_table(
+        &mut self,
+        tables: &mut TableSection,
+        table: wasmparser::Table<'_>,
+    ) -> Result<(), Error<Self::Error>> {
+        bound_table(self, self.limits, tables, table)
+    }
+}
+
+/// Copies a memory section, each memory with its maximum.
+fn bound_memories<R: Reencode>(
+    reencoder: &mut R,
+    limits: Limits,
+    memories: &mut MemorySection,
+    section: wasmparser::MemorySectionReader<'_>,
+) -> Result<(), Error<R::Error>> {
+    for memory in section {
+        let memory = memory?;
+        let maximum = memory_maximum(&memory, limits);
+        let mut bounded = reencoder.memory_type(memory)?;
+        bounded.maximum = Some(maximum);
+        memories.memory(bounded);
+    }
+    Ok(())
+}
+
+/// Copies a table the module defines (an imported one keeps its type),
+/// with its maximum.
+fn bound_table<R: Reencode>(
+    reencoder: &mut R,
+    limits: Limits,
+    tables: &mut TableSection,
+    table: wasmparser::Table<'_>,
+) -> Result<(), Error<R::Error>> {
+    let maximum = table_maximum(&table.ty, limits);
+    let mut ty = reencoder.table_type(table.ty)?;
+    ty.maximum = Some(maximum);
+    match table.init {
+        wasmparser::TableInit::RefNull => tables.table(ty),
+        wasmparser::TableInit::Expr(init) => {
+            tables.table_with_init(ty, &reencoder.const_expr(init)?)
+        }
+    };
+    Ok(())
+}
+
 /// The re-encoder: copies the module, adding the budget global, the charges
 /// and the marker section.
 struct Metering {
     limits: Limits,
-    /// The maximum of every memory the module defines, in pages.
-    max_pages: u64,
     /// The index of the budget global: after every global the module has.
     global: u32,
     /// The module has no global section, so one must be added.
@@ -319,13 +501,17 @@ impl Reencode for Metering {
         memories: &mut MemorySection,
         section: wasmparser::MemorySectionReader<'_>,
     ) -> Result<(), Error<Self::Error>> {
-        for memory in section {
-            let mut memory = self.memory_type(memory?)?;
-            let maximum = memory.maximum.unwrap_or(u64::MAX).min(self.max_pages);
-            memory.maximum = Some(maximum);
-            memories.memory(memory);
-        }
-        Ok(())
+        let limits = self.limits;
+        bound_memories(self, limits, memories, section)
+    }
+
+    fn parse_table(
+        &mut self,
+        tables: &mut TableSection,
+        table: wasmparser::Table<'_>,
+    ) -> Result<(), Error<Self::Error>> {
+        let limits = self.limits;
+        bound_table(self, limits, tables, table)
     }
 
     fn parse_function_body(

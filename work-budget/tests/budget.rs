@@ -1,11 +1,13 @@
 //! Instrumented modules run on the engine Spin embeds: an endless loop traps,
 //! honest work finishes with its own result, the count is exact for code
-//! whose every operator runs, bulk operators pay by their length, and a
-//! memory grows no further than its maximum.
+//! whose every operator runs, bulk operators pay by their length, a memory
+//! or a table grows no further than its maximum (in a module with no code
+//! too), and a component with a memory or table left without one is
+//! refused.
 
-use wasmtime::{Engine, Instance, Module, Store, Trap};
+use wasmtime::{Engine, Instance, Module, Ref, Store, Trap};
 use work_budget::charges::BYTES_PER_CHARGE;
-use work_budget::{instrument, limits_of, Limits, DEFAULT_BUDGET, MARKER};
+use work_budget::{check, instrument, limits_of, Limits, DEFAULT_BUDGET, MARKER};
 
 /// The default limits with this budget.
 fn budget(budget: i64) -> Limits {
@@ -172,7 +174,10 @@ fn a_component_has_each_module_with_code_instrumented() {
       (core instance (instantiate $code)))"#;
     let component = wat::parse_str(text).unwrap();
     let instrumented = instrument(&component, budget(1000)).unwrap();
-    assert_eq!(instrumented.modules, 2, "the module with no code is copied");
+    assert_eq!(
+        instrumented.modules, 2,
+        "the module with no code only gets its maxima"
+    );
     let markers = wasmparser::Parser::new(0)
         .parse_all(&instrumented.wasm)
         .filter(|payload| {
@@ -196,6 +201,11 @@ fn what_is_not_wasm_is_refused() {
         };
         assert!(instrument(&countdown, limits).is_err(), "{max_memory}");
     }
+    let no_table = Limits {
+        max_table_elements: 0,
+        ..budget(1000)
+    };
+    assert!(instrument(&countdown, no_table).is_err());
 }
 
 /// Each bulk operator, run once by `run(n)` with a length of n: the
@@ -336,4 +346,198 @@ fn a_memory_that_starts_over_the_maximum_is_refused() {
         .err()
         .expect("refused");
     assert!(format!("{error:#}").contains("memory maximum"), "{error:#}");
+}
+
+/// The default limits with this table maximum.
+fn max_table_elements(max_table_elements: u64) -> Limits {
+    Limits {
+        max_table_elements,
+        ..Limits::default()
+    }
+}
+
+/// The error `result` holds, with its causes.
+fn refusal<T>(result: anyhow::Result<T>) -> String {
+    format!("{:#}", result.err().expect("refused"))
+}
+
+#[test]
+fn a_table_grows_no_further_than_its_maximum() {
+    // table.grow answers the old size in elements, or -1 when it cannot grow.
+    let text = r#"(module (table 1 funcref)
+      (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow 0))"#;
+    let limits = max_table_elements(4);
+    let wasm = instrument(&wat::parse_str(text).unwrap(), limits)
+        .unwrap()
+        .wasm;
+    assert_eq!(call(&wasm, "grow", 3), Ok(1), "to 4 elements: the maximum");
+    assert_eq!(call(&wasm, "grow", 4), Ok(-1), "to 5 elements: one past it");
+    assert_eq!(call(&wasm, "grow", 1_000_000), Ok(-1), "to a million");
+    assert_eq!(limits_of(&wasm), Some(limits));
+    // A smaller maximum of the module's own is kept.
+    let own = r#"(module (table 1 2 funcref)
+      (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow 0))"#;
+    let wasm = instrument(&wat::parse_str(own).unwrap(), limits)
+        .unwrap()
+        .wasm;
+    assert_eq!(call(&wasm, "grow", 1), Ok(1), "to its own maximum");
+    assert_eq!(call(&wasm, "grow", 2), Ok(-1), "past its own maximum");
+}
+
+#[test]
+fn a_table_that_starts_over_the_maximum_is_refused() {
+    let text = r#"(module (table 2 funcref) (table 8 funcref) (func (export "f")))"#;
+    let error = refusal(instrument(
+        &wat::parse_str(text).unwrap(),
+        max_table_elements(4),
+    ));
+    assert!(
+        error.contains("table index 1 starts at 8 elements, over the table maximum of 4"),
+        "{error}"
+    );
+    // In a component, the module is named too.
+    let component = r#"(component
+      (core module (func (export "f")))
+      (core module (table 8 funcref)))"#;
+    let error = refusal(instrument(
+        &wat::parse_str(component).unwrap(),
+        max_table_elements(4),
+    ));
+    assert!(error.contains("core module 2"), "{error}");
+    assert!(error.contains("table index 0 starts at 8"), "{error}");
+}
+
+#[test]
+fn a_module_without_code_gets_its_maxima() {
+    // What a component's linker may write: a module that only defines the
+    // memory and the table the other modules import.
+    let text = r#"(module
+      (memory (export "memory") 1)
+      (table (export "table") 1 funcref))"#;
+    let limits = Limits {
+        max_memory: 4 * 65536,
+        max_table_elements: 8,
+        ..Limits::default()
+    };
+    let instrumented = instrument(&wat::parse_str(text).unwrap(), limits).unwrap();
+    assert_eq!(instrumented.modules, 0, "nothing counts work");
+    assert_eq!(limits_of(&instrumented.wasm), None, "no marker: no budget");
+    let engine = Engine::default();
+    let module = Module::new(&engine, &instrumented.wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let memory = instance.get_memory(&mut store, "memory").unwrap();
+    assert_eq!(memory.ty(&store).maximum(), Some(4));
+    assert_eq!(memory.grow(&mut store, 3).ok(), Some(1), "to the maximum");
+    assert!(memory.grow(&mut store, 1).is_err(), "one page past it");
+    let table = instance.get_table(&mut store, "table").unwrap();
+    assert_eq!(table.ty(&store).maximum(), Some(8));
+    let null = Ref::Func(None);
+    assert_eq!(table.grow(&mut store, 7, null.clone()).ok(), Some(1));
+    assert!(table.grow(&mut store, 1, null).is_err(), "one past it");
+
+    // In a component, where the modules with code import them (as most of
+    // CPython's import `env.memory`): it instantiates with the maxima.
+    let component = format!(
+        r#"(component
+          {}
+          (core module $code
+            (import "env" "memory" (memory 1))
+            (import "env" "table" (table 1 funcref))
+            (func (export "f")))
+          (core instance $env (instantiate 0))
+          (core instance (instantiate $code (with "env" (instance $env)))))"#,
+        text.replacen("(module", "(core module", 1)
+    );
+    let original = wat::parse_str(&component).unwrap();
+    assert!(check(&original, limits).is_err(), "before rewriting");
+    let instrumented = instrument(&original, limits).unwrap();
+    assert_eq!(instrumented.modules, 1);
+    check(&instrumented.wasm, limits).unwrap();
+    let mut config = wasmtime::Config::new();
+    config.wasm_component_model(true);
+    let engine = Engine::new(&config).unwrap();
+    let component = wasmtime::component::Component::new(&engine, &instrumented.wasm).unwrap();
+    let linker = wasmtime::component::Linker::<()>::new(&engine);
+    linker
+        .instantiate(&mut Store::new(&engine, ()), &component)
+        .unwrap();
+}
+
+#[test]
+fn a_memory_or_table_left_without_a_maximum_is_refused() {
+    let limits = Limits {
+        max_memory: 4 * 65536,
+        max_table_elements: 8,
+        ..Limits::default()
+    };
+    // What no rewrite leaves, but the check refuses all the same.
+    let cases = [
+        ("(memory 1)", "memory index 0 has no maximum"),
+        ("(table 1 funcref)", "table index 0 has no maximum"),
+        ("(memory 1 5)", "memory index 0 may grow to 320 KiB"),
+        (
+            "(table 1 9 funcref)",
+            "table index 0 may grow to 9 elements",
+        ),
+        ("(memory i64 1)", "memory index 0 has no maximum"),
+        ("(table i64 1 funcref)", "table index 0 has no maximum"),
+    ];
+    for (defined, expected) in cases {
+        let component = format!(
+            r#"(component
+              (core module (func (export "f")))
+              (core module {defined}))"#
+        );
+        let error = refusal(check(&wat::parse_str(&component).unwrap(), limits));
+        assert!(error.contains("core module 2"), "{defined}: {error}");
+        assert!(error.contains(expected), "{defined}: {error}");
+        let nested = format!(r#"(component (component (core module {defined})))"#);
+        let error = refusal(check(&wat::parse_str(&nested).unwrap(), limits));
+        assert!(
+            error.contains("component 1, core module 1"),
+            "{defined}: {error}"
+        );
+        // Rewriting gives each its maximum, 64-bit ones too.
+        let instrumented = instrument(&wat::parse_str(&component).unwrap(), limits).unwrap();
+        check(&instrumented.wasm, limits).unwrap();
+        let instrumented = instrument(&wat::parse_str(&nested).unwrap(), limits).unwrap();
+        check(&instrumented.wasm, limits).unwrap();
+    }
+}
+
+#[test]
+fn memories_and_tables_from_outside_the_component_are_refused() {
+    let limits = Limits::default();
+    // A core module the host would give: what it defines has no maximum.
+    let imports = [
+        ("module", r#"(import "module" (core module))"#),
+        ("component", r#"(import "component" (component))"#),
+        (
+            "instance",
+            r#"(import "instance" (instance (export "module" (core module))))"#,
+        ),
+    ];
+    for (name, import) in imports {
+        let component = format!(r#"(component {import} (core module (func (export "f"))))"#);
+        let error = refusal(instrument(&wat::parse_str(&component).unwrap(), limits));
+        assert!(error.contains(&format!("imports {name:?}")), "{error}");
+    }
+    // Instances of functions, as WASI's, are fine.
+    let wasi = r#"(component
+      (import "wasi:cli/environment@0.2.0" (instance (export "get-arguments" (func (result (list string))))))
+      (core module (func (export "f"))))"#;
+    instrument(&wat::parse_str(wasi).unwrap(), limits).unwrap();
+    // A module on its own gets an imported memory or table from its host.
+    for (import, name) in [
+        (r#"(memory (import "env" "memory") 1)"#, "memory env.memory"),
+        (
+            r#"(table (import "env" "table") 1 funcref)"#,
+            "table env.table",
+        ),
+    ] {
+        let module = format!(r#"(module {import} (func (export "f")))"#);
+        let error = refusal(instrument(&wat::parse_str(&module).unwrap(), limits));
+        assert!(error.contains(&format!("imports {name}")), "{error}");
+    }
 }
