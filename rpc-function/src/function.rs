@@ -263,9 +263,21 @@ impl<'a> Description<'a> {
             .collect()
     }
 
-    /// The example, its params by name in their order by position.
+    /// The example, its params by name in their order by position, up to
+    /// the last it gives: those after it keep their defaults, and a call by
+    /// position leaves them out.
     fn example(&mut self) -> Example<'a> {
-        let names = self.param_names;
+        let given = |name: &&str| {
+            self.example_params
+                .get(*name)
+                .is_some_and(|value| !value.is_null())
+        };
+        let last = self
+            .param_names
+            .iter()
+            .rposition(given)
+            .map_or(0, |i| i + 1);
+        let names = &self.param_names[..last];
         Example {
             name: format!("{} example", self.name),
             params: names
@@ -447,9 +459,9 @@ mod tests {
             method["examples"][0]["params"],
             json!([
                 {"name": "second", "value": "a"},
-                {"name": "first", "value": "b"},
-                {"name": "separator", "value": null}
-            ])
+                {"name": "first", "value": "b"}
+            ]),
+            "the params the example gives, the optional one it leaves out left out"
         );
         assert!(!method.to_string().contains("$ref"), "{method}");
     }

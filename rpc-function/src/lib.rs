@@ -7,7 +7,8 @@
 //!   `rpc.discover` from its types;
 //! - [`IntegerFunction`]: the shortest form, `x ↦ f(x)` on 64-bit integers;
 //! - [`params`]: params by position or by name; [`Integer`]: an integer
-//!   param that may come as a decimal string;
+//!   param that may come as a decimal string; [`SafeInteger`]: one every
+//!   language reads exactly (±(2^53 − 1));
 //! - `component` (feature `component`): the Spin HTTP glue, `respond`ing
 //!   to the router's requests.
 
@@ -17,8 +18,10 @@ pub mod function;
 pub mod integer;
 pub mod integer_function;
 pub mod params;
+mod safe_integer;
 mod schema;
 
 pub use function::{Callable, Error, Function};
 pub use integer::Integer;
 pub use integer_function::IntegerFunction;
+pub use safe_integer::SafeInteger;

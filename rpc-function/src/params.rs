@@ -55,8 +55,13 @@ pub fn read<P: DeserializeOwned>(params: Option<&RawValue>) -> Result<P, String>
         let message = error.to_string();
         // serde_json appends where in our text it was; say which param instead.
         let message = message.split(" at line ").next().unwrap_or(&message);
+        // A param missing from the call; a field missing inside one is told
+        // by the param it is in, below.
         if let Some(name) = message.strip_prefix("missing field `") {
-            return format!("missing argument \"{}\"", name.trim_end_matches('`'));
+            let name = name.trim_end_matches('`');
+            if names.contains(&name) {
+                return format!("missing argument \"{name}\"");
+            }
         }
         let at = error.column().saturating_sub(1);
         match spans.iter().find(|(_, span)| span.contains(&at)) {
@@ -170,5 +175,38 @@ impl<'de> de::Deserializer<'de> for FieldNames<'_> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
         tuple_struct map enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // read only to see what reading refuses
+    struct Params {
+        count: u32,
+        window: Option<Window>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // read only to see what reading refuses
+    struct Window {
+        min: i64,
+        max: i64,
+    }
+
+    fn refusal(params: &str) -> String {
+        let raw: Box<RawValue> = serde_json::from_str(params).unwrap();
+        read::<Params>(Some(&raw)).unwrap_err()
+    }
+
+    #[test]
+    fn a_missing_param_is_named_and_so_is_the_param_a_missing_field_is_in() {
+        assert_eq!(refusal(r#"{"window": null}"#), "missing argument \"count\"");
+        let nested = refusal(r#"{"count": 1, "window": {"min": 0}}"#);
+        assert!(nested.starts_with("window missing field `max`"), "{nested}");
+        let typed = refusal(r#"[1, {"min": 0, "max": "9"}]"#);
+        assert!(typed.starts_with("window invalid type"), "{typed}");
     }
 }

@@ -110,9 +110,9 @@ fn manifest_variant(from: &Path, name: &str, edit: impl FnOnce(&mut toml::Table)
     path
 }
 
-/// The example app with the function written in Python.
-pub fn python_manifest_path() -> PathBuf {
-    repo_root().join("examples/python-function/spin.toml")
+/// The example app with the same function in Rust, Python and TypeScript.
+pub fn polyglot_manifest_path() -> PathBuf {
+    repo_root().join("examples/polyglot/spin.toml")
 }
 
 /// The function registry of the manifest at `path`, read as the router's
@@ -125,7 +125,7 @@ pub fn registry(path: &Path) -> rpc_registry::MethodRegistry {
         .registry
 }
 
-/// Builds the components of the app, of the Python example app and of the
+/// Builds the components of the app, of the polyglot example app and of the
 /// test-only app with the build commands of their manifests, once per test
 /// process.
 pub fn build_app() {
@@ -133,7 +133,7 @@ pub fn build_app() {
     BUILT.get_or_init(|| {
         for path in [
             manifest_path(),
-            python_manifest_path(),
+            polyglot_manifest_path(),
             faults_manifest_path(),
         ] {
             let manifest = Manifest::load(&path).expect("the manifest loads");

@@ -151,3 +151,20 @@ pub fn python_example(readme: &str) -> Option<(String, Vec<String>)> {
         .collect();
     Some((code.to_owned(), promised))
 }
+
+/// The code of the README's first block fenced as `language` that holds
+/// `holding` (the functions of "Adding a function", say).
+pub fn code_block(readme: &str, language: &str, holding: &str) -> Option<String> {
+    let fence = format!("```{language}\n");
+    let mut rest = readme;
+    while let Some(start) = rest.find(&fence) {
+        let code_start = start + fence.len();
+        let end = code_start + rest[code_start..].find("```")?;
+        let code = &rest[code_start..end];
+        if code.contains(holding) {
+            return Some(code.to_owned());
+        }
+        rest = &rest[end + 3..];
+    }
+    None
+}

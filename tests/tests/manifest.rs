@@ -56,13 +56,13 @@ fn only_the_router_and_the_explorer_page_have_public_routes() {
 }
 
 /// The registry-driven checks (`harness::functions`), on the shipped app,
-/// the Python example and the test-only app.
+/// the polyglot example and the test-only app.
 #[test]
 fn every_registered_function_is_private_calls_nothing_and_carries_a_work_budget() {
     harness::build_app();
     for path in [
         shipped_path(),
-        harness::python_manifest_path(),
+        harness::polyglot_manifest_path(),
         harness::faults_manifest_path(),
     ] {
         assert!(
@@ -136,7 +136,7 @@ fn the_router_reads_exactly_its_two_variables_and_settings_it_knows() {
     // fails closed); one more would be a lookup nobody needs.
     for path in [
         shipped_path(),
-        harness::python_manifest_path(),
+        harness::polyglot_manifest_path(),
         harness::faults_manifest_path(),
     ] {
         let manifest = Manifest::load(&path).expect("the manifest loads");

@@ -40,8 +40,9 @@ pub const MARKER: &str = "work-budget";
 
 /// The budget of a function that sets none, in Wasm operators: about 0.4 s
 /// of a tight loop on the project's 2-core machine; far more than an honest
-/// call needs (`double` about 0.3 M, a batch of 100 about 3 M; the Python
-/// `square` about 50 M), and well under the router's default
+/// call needs (`double` about 0.3 M, a batch of 100 about 3 M; a Python or
+/// JavaScript function's templates compile in budgets of their own), and
+/// well under the router's default
 /// `call_timeout_ms` (5 s), so a function that loops traps and frees its
 /// worker thread before the router stops waiting for it.
 pub const DEFAULT_BUDGET: i64 = 1_000_000_000;
@@ -55,7 +56,7 @@ pub const DEFAULT_BUDGET: i64 = 1_000_000_000;
 pub const DEFAULT_MAX_MEMORY: u64 = 64 * 1024 * 1024;
 
 /// The table maximum of a function that sets none, in elements. The
-/// Rust functions' tables hold 101 to 214, CPython's in the Python `square`
+/// Rust functions' tables hold 101 to 214, CPython's in a Python function
 /// 5,658, a JavaScript function's from componentize-js 7,688, and none of
 /// them grows (docs/work-budget.md); 20,000 leaves room above those, and is
 /// what the project's host's pooling allocator holds per table anyway.

@@ -15,7 +15,9 @@
 //! (on a public route), which split a call's cost between them; a process
 //! per call (a native front starting a runtime process per call, the design
 //! this project replaces); a native jsonrpsee server, single calls and
-//! batches of 100; and the app and the bare chain on real Spin when a `spin`
+//! batches of 100; the same function in Rust, Python and TypeScript
+//! (`examples/polyglot/`), with each one's component size and first call;
+//! and the app and the bare chain on real Spin when a `spin`
 //! binary is on PATH or named by `SPIN_BIN`. Prints a table, writes it to `target/bench/latest.md`, and
 //! ends with a `ratios:` line.
 
@@ -25,7 +27,10 @@ mod head_to_head;
 use bench::load::{self, Measurement, Workload};
 use bytes::Bytes;
 use harness::redis::Redis;
-use harness::{build_app, free_loopback_address, manifest_path, repo_root, Runtime, Server};
+use harness::{
+    build_app, free_loopback_address, manifest_path, polyglot_manifest_path, repo_root, Runtime,
+    Server,
+};
 use head_to_head::{Outcome, Pair, Side};
 use serde_json::{json, Value};
 use spin_host::{manifest::Manifest, spin_build};
@@ -94,6 +99,7 @@ fn main() {
     spin_build::build(&bare_chain).expect("the bare chain builds");
     // The store that replicas share rate limits in, for the app on Redis.
     let mut redis = Redis::start();
+    let first_calls = first_calls();
     let targets = start_targets(&plan, &redis);
     // The app with each function as the compiler left it, for the cost of
     // the work budget.
@@ -106,7 +112,7 @@ fn main() {
         .iter()
         .flat_map(|target| measure(&runtime, target, &plan))
         .collect();
-    let report = report(&rows, &head_to_head, &plan);
+    let report = report(&rows, &head_to_head, &first_calls, &plan);
     println!("{report}");
     let dir = repo_root().join("target/bench");
     let _ = std::fs::create_dir_all(&dir);
@@ -364,9 +370,71 @@ fn start_targets(plan: &Plan, redis: &Redis) -> Vec<Target> {
     for (runtime, on) in &runtimes {
         targets.extend(app_targets(runtime, on, plan, redis));
         targets.extend(floor_targets(runtime, on, plan));
+        targets.extend(language_targets(runtime, on, plan));
     }
     targets.extend(baseline_targets(plan));
     targets
+}
+
+/// Each language's function in the polyglot app, and the method it answers.
+const LANGUAGES: [(&str, &str); 3] = [
+    ("Rust", "sequence-rust"),
+    ("Python", "sequence-python"),
+    ("TypeScript", "sequence-ts"),
+];
+
+/// The call each language's `sequence` is measured with, its example, and
+/// what it answers.
+fn sequence_call(method: &str) -> (Value, Value) {
+    let call = json!({"jsonrpc": "2.0", "method": method, "id": 1,
+        "params": {"kind": "fibonacci", "count": 10}});
+    let answer = json!({"jsonrpc": "2.0", "id": 1,
+        "result": {"kind": "fibonacci", "terms": [0, 1, 1, 2, 3, 5, 8, 13, 21, 34], "sum": 88}});
+    (call, answer)
+}
+
+/// The same function in each language, on one polyglot app on `runtime`.
+fn language_targets(runtime: &Runtime, on: &str, plan: &Plan) -> Vec<Target> {
+    let mut targets = Targets::default();
+    let app = Rc::new(Server::start(runtime, &polyglot_manifest_path(), &[]));
+    for (language, method) in LANGUAGES {
+        let (call, answer) = sequence_call(method);
+        let single = workload(&app, "/rpc", call, answer, 1);
+        targets.add(
+            format!("sequence in {language}{on}"),
+            &app,
+            single,
+            plan.all,
+        );
+    }
+    targets.0
+}
+
+/// Each language's first call after the polyglot app starts (when the
+/// runtime has compiled its components), in milliseconds, on each runtime.
+fn first_calls() -> Vec<(String, [f64; 3])> {
+    let mut runtimes = vec![(Runtime::ProjectHost, "project's host")];
+    if let Some(spin) = spin_host::spin_cli::find() {
+        runtimes.push((Runtime::Spin(spin), "Spin"));
+    }
+    runtimes
+        .into_iter()
+        .map(|(runtime, name)| {
+            let mut app = Server::start(&runtime, &polyglot_manifest_path(), &[]);
+            let first = LANGUAGES.map(|(_, method)| {
+                let (call, answer) = sequence_call(method);
+                let started = std::time::Instant::now();
+                let reply = harness::client::post(&app.url("/rpc"), call.to_string());
+                let took = started.elapsed().as_secs_f64() * 1000.0;
+                assert_eq!(reply.json(), answer, "the first call of {method}");
+                took
+            });
+            if let Err(left) = app.stop() {
+                eprintln!("{left}");
+            }
+            (name.to_owned(), first)
+        })
+        .collect()
 }
 
 /// The app on `runtime` (`on` names it): as shipped, its variants, and the
@@ -699,6 +767,31 @@ const ON_EACH_RUNTIME: &[(&str, usize, &str, &str)] = &[
         "function alone{on}: double",
         "bare: one component{on}",
     ),
+    // What the same function costs in another language than Rust.
+    (
+        "python_vs_rust_c1",
+        1,
+        "sequence in Python{on}",
+        "sequence in Rust{on}",
+    ),
+    (
+        "python_vs_rust_c8",
+        8,
+        "sequence in Python{on}",
+        "sequence in Rust{on}",
+    ),
+    (
+        "ts_vs_rust_c1",
+        1,
+        "sequence in TypeScript{on}",
+        "sequence in Rust{on}",
+    ),
+    (
+        "ts_vs_rust_c8",
+        8,
+        "sequence in TypeScript{on}",
+        "sequence in Rust{on}",
+    ),
 ];
 
 /// The app's manifest with each function as the compiler left it: every
@@ -799,7 +892,12 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}")
 }
 
-fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
+fn report(
+    rows: &[Row],
+    head_to_head: &[Outcome],
+    first_calls: &[(String, [f64; 3])],
+    plan: &Plan,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -810,6 +908,7 @@ fn report(rows: &[Row], head_to_head: &[Outcome], plan: &Plan) -> String {
     out += &rows_table(rows);
     let _ = writeln!(out, "\n{}", head_to_head::table(head_to_head, plan.rounds));
     out += &sizes_table();
+    out += &languages_table(first_calls);
     let at_8 = AtEight(rows);
     let single = "app: single calls";
     let _ = writeln!(
@@ -868,6 +967,37 @@ fn sizes_table() -> String {
         let size = std::fs::metadata(release_dir().join(file)).map_or(0, |m| m.len());
         let _ = writeln!(out, "| {file} | {:.0} KiB |", size as f64 / 1024.0);
     }
+    out
+}
+
+/// Each language's component, as built, and its first call after the
+/// polyglot app starts on each runtime.
+fn languages_table(first_calls: &[(String, [f64; 3])]) -> String {
+    let mut out = String::from("\n| the same function in | component (budgeted) |");
+    for (runtime, _) in first_calls {
+        let _ = write!(out, " first call on the {runtime} |");
+    }
+    out += "\n|---|---:|";
+    out += &"---:|".repeat(first_calls.len());
+    let dir = polyglot_manifest_path();
+    let dir = dir.parent().expect("the example's directory");
+    let files = [
+        release_dir().join("sequence_rust.budgeted.wasm"),
+        dir.join("sequence-python/sequence-python.budgeted.wasm"),
+        dir.join("sequence-ts/sequence-ts.budgeted.wasm"),
+    ];
+    for (index, ((language, _), file)) in LANGUAGES.iter().zip(files).enumerate() {
+        let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+        let _ = write!(
+            out,
+            "\n| {language} | {:.1} MiB |",
+            size as f64 / f64::from(1 << 20)
+        );
+        for (_, first) in first_calls {
+            let _ = write!(out, " {:.1} ms |", first[index]);
+        }
+    }
+    out.push('\n');
     out
 }
 

@@ -1,14 +1,13 @@
 //! The functions as deployed: `rpc.discover` lists what the registry holds,
 //! every registered function of every app answers its own examples, the
-//! Python function (the example app's) speaks the same contract as the Rust
-//! ones, the OpenRPC project's own tools accept the document (and the
+//! OpenRPC project's own tools accept the document (and the
 //! TypeScript types they write for the functions compile), and a function
 //! that describes itself with the wrong types is listed as undescribed.
 
 use crate::checks::*;
 use crate::{Case, Servers};
 use harness::{
-    faults_manifest_path, manifest_path, misdescribed_manifest, python_manifest_path, Server,
+    faults_manifest_path, manifest_path, misdescribed_manifest, polyglot_manifest_path, Server,
 };
 use libtest_mimic::Failed;
 use serde_json::{json, Value};
@@ -16,7 +15,6 @@ use serde_json::{json, Value};
 pub const CASES: &[(&str, Case)] = cases![
     rpc_discover_describes_what_is_deployed,
     every_registered_function_answers_its_own_examples,
-    a_python_function_speaks_the_same_contract,
     a_typed_function_takes_named_params_and_keeps_its_own_errors,
     the_openrpc_tools_accept_rpc_discover,
     typescript_types_for_the_functions_compile,
@@ -133,7 +131,7 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
     expect_eq(names(&faults), expected, "the faults app's methods")
 }
 
-/// Each function of each app (the shipped one, the Python example, the
+/// Each function of each app (the shipped one, the polyglot example, the
 /// test-only one), called through the router with a call built from its own
 /// `rpc.discover` entry (see `harness::functions`); the test-only app's
 /// `test.faulty` is served by the component `faulty`, so a method name that
@@ -141,7 +139,7 @@ fn rpc_discover_describes_what_is_deployed(servers: &Servers) -> Result<(), Fail
 fn every_registered_function_answers_its_own_examples(servers: &Servers) -> Result<(), Failed> {
     for (manifest, server) in [
         (manifest_path(), &servers.default),
-        (python_manifest_path(), &servers.python),
+        (polyglot_manifest_path(), &servers.polyglot),
         (faults_manifest_path(), &servers.faults),
     ] {
         let registry = harness::registry(&manifest);
@@ -164,52 +162,6 @@ fn registered_methods(manifest: &std::path::Path) -> Vec<String> {
         .functions()
         .map(|function| function.method.clone())
         .collect()
-}
-
-/// `square` is written in Python: the same argument rules, errors, list
-/// form, `echo` and self-description as the Rust functions.
-fn a_python_function_speaks_the_same_contract(servers: &Servers) -> Result<(), Failed> {
-    let server = &servers.python;
-    for (params, result) in [(json!([12]), 144), (json!({"x": "-3"}), 9)] {
-        let reply = json_reply(&rpc(server, &call("square", params.clone(), json!(1))))?;
-        expect_eq(
-            reply,
-            json!({"jsonrpc": "2.0", "result": result, "id": 1}),
-            &format!("square {params}"),
-        )?;
-    }
-    let batch = json!([
-        call("square", json!([3037000499_i64]), json!(0)),
-        call("square", json!([3037000500_i64]), json!(1)),
-        call("square", json!([1.5]), json!(2)),
-        call("square", json!(["ten"]), json!(3)),
-        call("square", json!({"x": 2, "y": 3}), json!(4)),
-        call("square", json!([9223372036854775808_u64]), json!(5)),
-        call("square", json!({"x": 4}), json!(6)),
-    ]);
-    let reply = json_reply(&rpc(server, &batch))?;
-    let outcomes: Vec<Value> = responses(&reply)?.iter().map(outcome).collect();
-    let expected = [
-        json!(9223372030926249001_i64),
-        json!(-32602),
-        json!(-32602),
-        json!(-32602),
-        json!(-32602),
-        json!(-32602),
-        json!(16),
-    ];
-    expect_eq(outcomes, expected.to_vec(), "square in a batch")?;
-    let overflow = error_message(&reply[1]);
-    check(overflow.contains("overflows"), || overflow.clone())?;
-    let fraction = error_message(&reply[2]);
-    check(fraction.contains("must be an integer"), || fraction.clone())?;
-    let echo = json!({"jsonrpc": "2.0", "method": "echo", "id": 1,
-        "params": {"Service Name": "wasm", "Type": "Execution", "Execution": {"FunctionName": "square", "Argument": "10"}}});
-    expect_eq(
-        json_reply(&rpc(server, &echo))?["result"].clone(),
-        json!({"Result": 100}),
-        "echo of square",
-    )
 }
 
 /// `divide` is a typed function: params by name or by position, a
@@ -270,9 +222,10 @@ fn a_typed_function_takes_named_params_and_keeps_its_own_errors(
 
 /// The OpenRPC project's validator and client (`tests/openrpc/check.mjs`),
 /// on the app, on the test-only app (arrays, enums, optional and nested
-/// params) and on the Python example (a description written by hand).
+/// params) and on the polyglot example (descriptions written by the Python
+/// and TypeScript helpers).
 fn the_openrpc_tools_accept_rpc_discover(servers: &Servers) -> Result<(), Failed> {
-    for server in [&servers.default, &servers.faults, &servers.python] {
+    for server in [&servers.default, &servers.faults, &servers.polyglot] {
         harness::openrpc::tool("check.mjs", &[&server.url("/rpc")])?;
     }
     Ok(())
@@ -287,7 +240,7 @@ fn typescript_types_for_the_functions_compile(servers: &Servers) -> Result<(), F
     let apps = [
         ("app", &servers.default),
         ("faults", &servers.faults),
-        ("python", &servers.python),
+        ("polyglot", &servers.polyglot),
     ];
     for (name, server) in apps {
         let file = dir.join(format!("{name}-{}.ts", servers.runtime.name()));

@@ -7,7 +7,8 @@
 //! `CASES`: the wire contract (`contract`), the HTTP face (`http`), hostile
 //! input and limits (`hostile`), faults of a function (`faults`), the
 //! README's examples (`readme`), clients (`clients`), the deployed
-//! functions and their discovery (`functions`), what makes the endpoint
+//! functions and their discovery (`functions`), one function in three
+//! languages (`languages`), what makes the endpoint
 //! fit to be public: tokens, CORS, the call log and trace context (`public`),
 //! a token's calls per window (`rate_limits`), and the bounds on what a
 //! function or a request can take (`bounds`).
@@ -27,13 +28,14 @@ mod faults;
 mod functions;
 mod hostile;
 mod http;
+mod languages;
 mod public;
 mod rate_limits;
 mod readme;
 
 use harness::{
     build_app, faults_manifest_path, manifest_path, manifest_without_router_variables,
-    python_manifest_path, Runtime, Server,
+    polyglot_manifest_path, Runtime, Server,
 };
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::ffi::OsStr;
@@ -50,8 +52,8 @@ pub struct Servers {
     pub small_limits: Server,
     /// The test-only app with `faulty`, a function that misbehaves on purpose.
     pub faults: Server,
-    /// The example app with `square`, a function written in Python.
-    pub python: Server,
+    /// The example app with `sequence` in Rust, Python and TypeScript.
+    pub polyglot: Server,
     /// The app with tokens and CORS set, through `SPIN_VARIABLE_*`.
     pub guarded: Server,
     /// The app with tokens limited in calls per window.
@@ -84,6 +86,7 @@ fn main() {
             readme::CASES,
             clients::CASES,
             functions::CASES,
+            languages::CASES,
             public::CASES,
             rate_limits::CASES,
             bounds::CASES,
@@ -136,7 +139,7 @@ impl Servers {
                 ],
             ),
             faults: Server::start(runtime, &faults_manifest_path(), &[]),
-            python: Server::start(runtime, &python_manifest_path(), &[]),
+            polyglot: Server::start(runtime, &polyglot_manifest_path(), &[]),
             guarded: Server::start(
                 runtime,
                 &manifest_path(),
@@ -185,7 +188,7 @@ impl Servers {
             mut default,
             mut small_limits,
             mut faults,
-            mut python,
+            mut polyglot,
             mut guarded,
             mut limited,
             mut misconfigured,
@@ -197,7 +200,7 @@ impl Servers {
             &mut default,
             &mut small_limits,
             &mut faults,
-            &mut python,
+            &mut polyglot,
             &mut guarded,
             &mut limited,
             &mut misconfigured,
