@@ -168,3 +168,84 @@ pub fn code_block(readme: &str, language: &str, holding: &str) -> Option<String>
     }
     None
 }
+
+/// The relative links of a Markdown document: each target's path, resolved
+/// from the document's folder, and its `#fragment` if it has one.
+pub fn relative_links(document: &std::path::Path) -> Vec<(PathBuf, Option<String>)> {
+    let text = std::fs::read_to_string(document).unwrap_or_default();
+    let folder = document.parent().unwrap_or(std::path::Path::new("."));
+    text.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(target, _)| target))
+        .filter(|target| !target.contains("://") && !target.contains(char::is_whitespace))
+        .map(|target| {
+            let (path, fragment) = match target.split_once('#') {
+                Some((path, fragment)) => (path, Some(fragment.to_owned())),
+                None => (target, None),
+            };
+            let path = if path.is_empty() {
+                document.to_path_buf()
+            } else {
+                folder.join(path)
+            };
+            (path, fragment)
+        })
+        .collect()
+}
+
+/// The anchors GitHub gives a Markdown document's headings: lower case,
+/// punctuation dropped, spaces as hyphens.
+pub fn heading_anchors(document: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(document).unwrap_or_default();
+    text.lines()
+        .filter(|line| line.starts_with('#'))
+        .map(|line| {
+            line.trim_start_matches('#')
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_' || *c == ' ')
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README is the way into the reference: every page of `docs/` is
+    /// linked from it, and no link of the README or of a page leads nowhere.
+    #[test]
+    fn every_doc_page_is_linked_from_the_readme_and_every_link_resolves() {
+        let documents = documents();
+        let readme = &documents[0];
+        let from_readme: Vec<PathBuf> = relative_links(readme)
+            .into_iter()
+            .filter_map(|(path, _)| path.canonicalize().ok())
+            .collect();
+        for page in &documents[1..] {
+            let page = page.canonicalize().expect("a docs page");
+            assert!(
+                from_readme.contains(&page),
+                "the README links {}",
+                page.display()
+            );
+        }
+        for document in &documents {
+            for (target, fragment) in relative_links(document) {
+                let shown = format!("{} → {}", document.display(), target.display());
+                assert!(target.exists(), "{shown}: no such file");
+                if let Some(fragment) =
+                    fragment.filter(|_| target.extension().is_some_and(|e| e == "md"))
+                {
+                    assert!(
+                        heading_anchors(&target).contains(&fragment),
+                        "{shown}: no heading #{fragment}"
+                    );
+                }
+            }
+        }
+    }
+}
