@@ -38,7 +38,9 @@ mod key_value;
 mod store;
 
 pub use rpc_protocol::rate_limit::{Charge, Verdict};
-pub use store::{MemoryStore, Store, StoreError};
+#[cfg(any(test, feature = "test-support"))]
+pub use store::MemoryStore;
+pub use store::{Store, StoreError};
 
 /// The window a moment falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

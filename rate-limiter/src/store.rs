@@ -1,5 +1,6 @@
 //! The key-value store the counting needs, as `wasi:keyvalue` serves it.
 
+#[cfg(any(test, feature = "test-support"))]
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -51,12 +52,15 @@ impl fmt::Display for StoreError {
     }
 }
 
-/// A store in this process's memory: the router's in-process tests.
+/// A store in this process's memory: for tests (this crate's, and the
+/// router's in-process ones), behind the `test-support` feature.
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     pub entries: BTreeMap<String, Vec<u8>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Store for MemoryStore {
     fn increment(&mut self, key: &str, delta: i64) -> Result<i64, StoreError> {
         let value = self.entries.entry(key.to_owned()).or_default();

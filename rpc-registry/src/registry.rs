@@ -18,7 +18,9 @@ pub struct Function {
 }
 
 impl Function {
-    /// A function whose method name is its component id, as `double` is.
+    /// A function whose method name is its component id, as `double` is:
+    /// a shorthand for tests, behind the `test-support` feature.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn named(component: &str) -> Self {
         Function {
             method: component.to_owned(),

@@ -20,9 +20,6 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The setting, as errors name it.
-pub const SETTING: &str = "call_log";
-
 /// One request: a line of the log.
 #[derive(Debug, Serialize)]
 pub struct RequestRecord<'a> {

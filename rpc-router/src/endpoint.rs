@@ -5,7 +5,6 @@
 
 use crate::app::AppInfo;
 use crate::builtin::BuiltIn;
-use crate::call_log;
 use crate::cors::{Cors, Header};
 use crate::dispatch::Grouping;
 use crate::jsonrpc::error::code;
@@ -13,7 +12,7 @@ use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::service::Service;
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 use crate::tokens::Tokens;
 use rpc_registry::MethodRegistry;
 
@@ -59,8 +58,8 @@ impl Endpoint {
         registry: MethodRegistry,
         info: AppInfo,
     ) -> Result<Self, String> {
-        let limits = Limits::from_settings(|name| settings.get(name))?;
-        let grouping = match settings.switch("group_calls")? {
+        let limits = Limits::from_settings(settings)?;
+        let grouping = match settings.value(&settings::GROUP_CALLS)? {
             true => Grouping::PerFunction,
             false => Grouping::PerCall,
         };
@@ -76,7 +75,7 @@ impl Endpoint {
             }
         };
         let cors = Cors::parse(cors_origins)?;
-        let call_log = settings.switch(call_log::SETTING)?;
+        let call_log = settings.value(&settings::CALL_LOG)?;
         Ok(Endpoint {
             service: Service {
                 registry,

@@ -1,5 +1,8 @@
-//! The limits a client can run into, each a setting with a safe default.
+//! The limits a client can run into, each a setting with a safe default
+//! ([`crate::settings`]).
 
+use crate::settings::{self, Setting, Settings};
+use std::convert::Infallible;
 use std::time::Duration;
 
 /// How much the router accepts and waits for.
@@ -26,58 +29,31 @@ pub struct Limits {
 }
 
 impl Default for Limits {
+    /// Every limit at its setting's default.
     fn default() -> Self {
-        Limits {
-            max_request_bytes: 1024 * 1024,
-            max_batch_calls: 100,
-            call_timeout: Duration::from_secs(5),
-            max_answer_bytes: 1024 * 1024,
-            // One: each is an instance with a whole work budget and memory,
-            // and on Spin a running guest holds one of its worker threads (as
-            // many as cores), which Tokio may keep giving to the same
-            // request's next function request. Measured on 2 cores, while a
-            // batch spends budget after budget, another client's `double`
-            // waited up to 1.7 s with 2 in flight and 1.9 s with 4, and 5 ms
-            // with 1 (docs/work-budget.md). Functions call nothing, so more
-            // in flight gains at most the cores; raise it on larger machines.
-            max_parallel_requests: 1,
-            body_timeout: Duration::from_secs(10),
+        match Limits::read(|setting| Ok::<_, Infallible>(setting.default)) {
+            Ok(limits) => limits,
+            Err(never) => match never {},
         }
     }
 }
 
 impl Limits {
-    /// Reads the limits through `setting`, which gives a setting's value or
-    /// `None` when it is not given; the others keep their default.
-    pub fn from_settings<'a>(setting: impl Fn(&str) -> Option<&'a str>) -> Result<Self, String> {
-        let defaults = Limits::default();
-        let number = |name: &str, default: u64| -> Result<u64, String> {
-            match setting(name) {
-                None => Ok(default),
-                Some(text) => match text.trim().parse::<u64>() {
-                    Ok(value) if value > 0 => Ok(value),
-                    _ => Err(format!(
-                        "setting {name}: {text:?} is not a positive whole number"
-                    )),
-                },
-            }
-        };
-        let size = |name: &str, default: usize| {
-            number(name, default as u64).map(|value| usize::try_from(value).unwrap_or(usize::MAX))
-        };
+    /// The limits of the settings given; the others keep their default.
+    pub fn from_settings(settings: &Settings) -> Result<Self, String> {
+        Limits::read(|setting| settings.value(setting))
+    }
+
+    /// The limits, each setting's value read by `value`.
+    fn read<E>(value: impl Fn(&Setting<u64>) -> Result<u64, E>) -> Result<Self, E> {
+        let size = |setting| value(setting).map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         Ok(Limits {
-            max_request_bytes: size("max_request_bytes", defaults.max_request_bytes)?,
-            max_batch_calls: size("max_batch_calls", defaults.max_batch_calls)?,
-            call_timeout: Duration::from_millis(number(
-                "call_timeout_ms",
-                defaults.call_timeout.as_millis() as u64,
-            )?),
-            max_answer_bytes: size("max_answer_bytes", defaults.max_answer_bytes)?,
-            max_parallel_requests: size("max_parallel_requests", defaults.max_parallel_requests)?,
-            body_timeout: Duration::from_millis(number(
-                "body_timeout_ms",
-                defaults.body_timeout.as_millis() as u64,
-            )?),
+            max_request_bytes: size(&settings::MAX_REQUEST_BYTES)?,
+            max_batch_calls: size(&settings::MAX_BATCH_CALLS)?,
+            call_timeout: Duration::from_millis(value(&settings::CALL_TIMEOUT_MS)?),
+            max_answer_bytes: size(&settings::MAX_ANSWER_BYTES)?,
+            max_parallel_requests: size(&settings::MAX_PARALLEL_REQUESTS)?,
+            body_timeout: Duration::from_millis(value(&settings::BODY_TIMEOUT_MS)?),
         })
     }
 }
@@ -88,15 +64,17 @@ mod tests {
 
     #[test]
     fn unset_settings_keep_the_defaults() {
-        assert_eq!(Limits::from_settings(|_| None), Ok(Limits::default()));
+        let limits = Limits::from_settings(&Settings::default());
+        assert_eq!(limits, Ok(Limits::default()));
+        assert_eq!(Limits::default().call_timeout, Duration::from_secs(5));
     }
 
     #[test]
     fn given_settings_override_and_bad_ones_are_named() {
-        let limits = Limits::from_settings(|name| (name == "call_timeout_ms").then_some("250"));
+        let limits = Limits::from_settings(&Settings::of(&[("call_timeout_ms", "250")]));
         assert_eq!(limits.unwrap().call_timeout, Duration::from_millis(250));
         for bad in ["", "-1", "0", "1.5", "lots"] {
-            let error = Limits::from_settings(|name| (name == "max_batch_calls").then_some(bad));
+            let error = Limits::from_settings(&Settings::of(&[("max_batch_calls", bad)]));
             assert!(error.unwrap_err().contains("max_batch_calls"), "{bad:?}");
         }
     }

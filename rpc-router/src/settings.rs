@@ -21,24 +21,127 @@
 
 use std::env::VarError;
 
-/// Every setting the router reads from its environment.
-pub const NAMES: [&str; 8] = [
-    "max_request_bytes",
-    "max_batch_calls",
-    "call_timeout_ms",
-    "max_answer_bytes",
-    "max_parallel_requests",
-    "body_timeout_ms",
-    "group_calls",
-    "call_log",
+/// One of the router's settings: its name in the component's environment,
+/// its default, and what it does (docs/protocol.md's table, in full).
+#[derive(Debug)]
+pub struct Setting<T> {
+    pub name: &'static str,
+    pub default: T,
+    pub doc: &'static str,
+}
+
+/// What a setting holds: how its text is read, and what a bad one is told.
+pub trait SettingValue: Copy + std::fmt::Display {
+    /// The value of `text`, already trimmed; `None` if it is not one.
+    fn parse(text: &str) -> Option<Self>;
+    /// What is wrong with a value that does not parse, after its quote.
+    const REFUSAL: &'static str;
+}
+
+impl SettingValue for u64 {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok().filter(|value| *value > 0)
+    }
+    const REFUSAL: &'static str = "is not a positive whole number";
+}
+
+/// A switch: on unless given as `"false"`.
+impl SettingValue for bool {
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+    const REFUSAL: &'static str = "is neither \"true\" nor \"false\"";
+}
+
+pub const MAX_REQUEST_BYTES: Setting<u64> = Setting {
+    name: "max_request_bytes",
+    default: 1024 * 1024,
+    doc: "the largest request body read; past it, HTTP 413",
+};
+pub const MAX_BATCH_CALLS: Setting<u64> = Setting {
+    name: "max_batch_calls",
+    default: 100,
+    doc: "the most calls in one batch",
+};
+pub const CALL_TIMEOUT_MS: Setting<u64> = Setting {
+    name: "call_timeout_ms",
+    default: 5000,
+    doc: "one deadline for a request's calls, from when they start",
+};
+pub const MAX_ANSWER_BYTES: Setting<u64> = Setting {
+    name: "max_answer_bytes",
+    default: 1024 * 1024,
+    doc: "what the answers of one request's function requests may hold in all",
+};
+/// One by default: each function request is an instance with a whole work
+/// budget and memory, and on Spin a running guest holds one of its worker
+/// threads (as many as cores), which Tokio may keep giving to the same
+/// request's next function request. Measured on 2 cores, while a batch
+/// spends budget after budget, another client's `double` waited up to 1.7 s
+/// with 2 in flight and 1.9 s with 4, and 5 ms with 1
+/// (docs/work-budget.md). Functions call nothing, so more in flight gains
+/// at most the cores; raise it on larger machines.
+pub const MAX_PARALLEL_REQUESTS: Setting<u64> = Setting {
+    name: "max_parallel_requests",
+    default: 1,
+    doc: "the most function requests one request has in flight at once",
+};
+pub const BODY_TIMEOUT_MS: Setting<u64> = Setting {
+    name: "body_timeout_ms",
+    default: 10_000,
+    doc: "the longest wait for a request's whole body, and for an answer to be taken",
+};
+pub const GROUP_CALLS: Setting<bool> = Setting {
+    name: "group_calls",
+    default: true,
+    doc: "sends a batch's calls as one request per function; false: one per call",
+};
+pub const CALL_LOG: Setting<bool> = Setting {
+    name: "call_log",
+    default: true,
+    doc: "one JSON line per request on the router's stderr",
+};
+
+/// Every setting, by name and default as written (docs/protocol.md lists
+/// the same, which a test checks).
+pub const SETTINGS: [(&str, &dyn std::fmt::Display); 8] = [
+    (MAX_REQUEST_BYTES.name, &MAX_REQUEST_BYTES.default),
+    (MAX_BATCH_CALLS.name, &MAX_BATCH_CALLS.default),
+    (CALL_TIMEOUT_MS.name, &CALL_TIMEOUT_MS.default),
+    (MAX_ANSWER_BYTES.name, &MAX_ANSWER_BYTES.default),
+    (MAX_PARALLEL_REQUESTS.name, &MAX_PARALLEL_REQUESTS.default),
+    (BODY_TIMEOUT_MS.name, &BODY_TIMEOUT_MS.default),
+    (GROUP_CALLS.name, &GROUP_CALLS.default),
+    (CALL_LOG.name, &CALL_LOG.default),
 ];
 
-/// The router's Spin variable with its bearer tokens ([`crate::tokens`]).
-pub const TOKENS: &str = "tokens";
+/// One of the router's two Spin variables: what a deployment sets apart
+/// from the app's image.
+#[derive(Debug)]
+pub struct Variable {
+    pub name: &'static str,
+    /// Never logged, echoed or quoted in an error; `spin.toml` declares it
+    /// `secret = true`.
+    pub secret: bool,
+    pub doc: &'static str,
+}
 
-/// The router's Spin variable with the browser origins it serves
-/// ([`crate::cors`]).
-pub const CORS_ORIGINS: &str = "cors_origins";
+/// The bearer tokens, their scopes and rate limits ([`crate::tokens`]).
+pub const TOKENS: Variable = Variable {
+    name: "tokens",
+    secret: true,
+    doc: "the bearer tokens accepted; empty: open to anyone",
+};
+
+/// The browser origins the router serves ([`crate::cors`]).
+pub const CORS_ORIGINS: Variable = Variable {
+    name: "cors_origins",
+    secret: false,
+    doc: "the web origins allowed to call from a browser; empty: none",
+};
+
+/// Both of the router's variables.
+pub const VARIABLES: [&Variable; 2] = [&TOKENS, &CORS_ORIGINS];
 
 /// Why one of the router's variables could not be read. Each fails closed:
 /// the router serves no call without its configuration (a `tokens` it cannot
@@ -58,13 +161,13 @@ pub enum Unreadable {
 impl Unreadable {
     /// What the client and the log are told: the variable's name and the
     /// kind of failure, never a value or the provider's own words.
-    pub fn message(self, variable: &str) -> String {
+    pub fn message(self, variable: &Variable) -> String {
         let why = match self {
             Unreadable::Undefined => "it is not defined for the router in spin.toml",
             Unreadable::Provider => "the variables provider failed to resolve it",
             Unreadable::Other => "the host refused the read",
         };
-        format!("variable {variable} could not be read: {why}")
+        format!("variable {} could not be read: {why}", variable.name)
     }
 }
 
@@ -80,7 +183,7 @@ impl Settings {
     /// by name, never read as unset.
     pub fn read(lookup: impl Fn(&str) -> Result<String, VarError>) -> Result<Self, String> {
         let mut given = Vec::new();
-        for name in NAMES {
+        for (name, _) in SETTINGS {
             match lookup(name) {
                 Err(VarError::NotPresent) => {}
                 Ok(value) => given.push((name, value)),
@@ -92,24 +195,16 @@ impl Settings {
         Ok(Settings { given })
     }
 
-    /// A switch (`group_calls`, `call_log`): on unless given as `"false"`;
-    /// any other value is refused by name.
-    pub fn switch(&self, name: &str) -> Result<bool, String> {
-        match self.get(name).map(str::trim) {
-            None | Some("true") => Ok(true),
-            Some("false") => Ok(false),
-            Some(other) => Err(format!(
-                "setting {name}: {other:?} is neither \"true\" nor \"false\""
-            )),
+    /// The value of `setting`: as given, or its default; a given value
+    /// that does not read is refused by name, with the value (a setting is
+    /// never a secret).
+    pub fn value<T: SettingValue>(&self, setting: &Setting<T>) -> Result<T, String> {
+        let given = self.given.iter().find(|(name, _)| *name == setting.name);
+        match given {
+            None => Ok(setting.default),
+            Some((name, text)) => T::parse(text.trim())
+                .ok_or_else(|| format!("setting {name}: {text:?} {}", T::REFUSAL)),
         }
-    }
-
-    /// The value of a setting, if given.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.given
-            .iter()
-            .find(|(given, _)| *given == name)
-            .map(|(_, value)| value.as_str())
     }
 }
 
@@ -135,9 +230,9 @@ mod tests {
     #[test]
     fn a_switch_is_true_or_false() {
         let settings = Settings::of(&[("call_log", " false "), ("group_calls", "off")]);
-        assert_eq!(settings.switch("call_log"), Ok(false));
-        assert_eq!(Settings::of(&[]).switch("call_log"), Ok(true));
-        let refused = settings.switch("group_calls").unwrap_err();
+        assert_eq!(settings.value(&CALL_LOG), Ok(false));
+        assert_eq!(Settings::of(&[]).value(&CALL_LOG), Ok(true));
+        let refused = settings.value(&GROUP_CALLS).unwrap_err();
         assert!(
             refused.contains("group_calls") && refused.contains("off"),
             "{refused}"
@@ -151,10 +246,10 @@ mod tests {
             ("call_timeout_ms", " 250 "),
             ("PATH", "/bin"),
         ]);
-        assert_eq!(settings.get("max_batch_calls"), Some("3"));
-        assert_eq!(settings.get("call_timeout_ms"), Some(" 250 "));
-        assert_eq!(settings.get("max_answer_bytes"), None);
-        assert_eq!(settings.get("PATH"), None);
+        assert_eq!(settings.value(&MAX_BATCH_CALLS), Ok(3));
+        assert_eq!(settings.value(&CALL_TIMEOUT_MS), Ok(250));
+        assert_eq!(settings.value(&MAX_ANSWER_BYTES), Ok(1024 * 1024));
+        assert_eq!(settings.given.len(), 2, "PATH is not a setting");
         assert_eq!(Settings::of(&[]), Settings::default());
     }
 
@@ -172,7 +267,69 @@ mod tests {
 
     #[test]
     fn an_unreadable_variable_is_named_without_the_providers_words() {
-        let message = Unreadable::Provider.message(TOKENS);
+        let message = Unreadable::Provider.message(&TOKENS);
         assert!(message.starts_with("variable tokens could not be read"));
+    }
+
+    #[test]
+    fn a_number_is_positive_and_whole_and_a_bad_one_is_named() {
+        for bad in ["", "-1", "0", "1.5", "lots"] {
+            let refused = Settings::of(&[("max_batch_calls", bad)]).value(&MAX_BATCH_CALLS);
+            let message = refused.unwrap_err();
+            assert!(
+                message.starts_with("setting max_batch_calls: "),
+                "{message}"
+            );
+            assert!(
+                message.ends_with("is not a positive whole number"),
+                "{message}"
+            );
+        }
+    }
+
+    /// docs/protocol.md's tables list exactly these variables, the secret
+    /// one marked so, and these settings with these defaults, in this order.
+    #[test]
+    fn the_contracts_tables_list_every_setting_and_variable() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md");
+        let doc = std::fs::read_to_string(path).expect("docs/protocol.md");
+        let variables: Vec<String> = VARIABLES
+            .iter()
+            .map(|variable| match variable.secret {
+                true => format!("`{}` (secret)", variable.name),
+                false => format!("`{}`", variable.name),
+            })
+            .collect();
+        assert_eq!(table(&doc, "variable", 1), variables);
+        let settings: Vec<String> = SETTINGS
+            .iter()
+            .map(|(name, default)| match default.to_string().as_str() {
+                switch @ ("true" | "false") => format!("`{name}` `\"{switch}\"`"),
+                number => format!("`{name}` `{number}`"),
+            })
+            .collect();
+        assert_eq!(table(&doc, "setting", 2), settings);
+    }
+
+    /// The rows of the Markdown table whose header starts with `| first |`:
+    /// the first `cells` cells of each, the default's first word only.
+    fn table(doc: &str, first: &str, cells: usize) -> Vec<String> {
+        let header = format!("| {first} |");
+        doc.lines()
+            .skip_while(|line| !line.starts_with(&header))
+            .skip(2)
+            .take_while(|line| line.starts_with('|'))
+            .map(|row| {
+                let cells: Vec<&str> = row.split('|').skip(1).take(cells).map(str::trim).collect();
+                let words: Vec<&str> = cells
+                    .iter()
+                    .filter_map(|cell| cell.split(' ').next())
+                    .collect();
+                match cells.len() {
+                    1 => cells[0].to_owned(),
+                    _ => words.join(" "),
+                }
+            })
+            .collect()
     }
 }

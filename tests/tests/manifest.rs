@@ -142,10 +142,7 @@ fn the_router_reads_exactly_its_two_variables_and_settings_it_knows() {
         let manifest = Manifest::load(&path).expect("the manifest loads");
         let router = &manifest.components["rpc-router"];
         let names: Vec<&str> = router.variables.keys().map(String::as_str).collect();
-        let mut expected = [
-            rpc_router::settings::TOKENS,
-            rpc_router::settings::CORS_ORIGINS,
-        ];
+        let mut expected = rpc_router::settings::VARIABLES.map(|variable| variable.name);
         expected.sort();
         assert_eq!(names, expected, "{}", path.display());
         for (name, template) in &router.variables {
@@ -162,12 +159,17 @@ fn the_router_reads_exactly_its_two_variables_and_settings_it_knows() {
             "{}: the app's variables",
             path.display()
         );
-        assert!(manifest.variables["tokens"].secret, "tokens is a secret");
+        for variable in rpc_router::settings::VARIABLES {
+            let secret = manifest.variables[variable.name].secret;
+            assert_eq!(secret, variable.secret, "{} secret", variable.name);
+        }
         // A setting in the environment that the router does not know would be
         // silently left at its default.
         for name in router.environment.keys() {
             assert!(
-                rpc_router::settings::NAMES.contains(&name.as_str()),
+                rpc_router::settings::SETTINGS
+                    .iter()
+                    .any(|(setting, _)| setting == name),
                 "{}: {name} is a setting of the router",
                 path.display()
             );

@@ -13,7 +13,7 @@ use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::service::CallRecord;
-use crate::settings::{self, Settings, Unreadable};
+use crate::settings::{self, Settings, Unreadable, Variable};
 use crate::trace_context::TraceContext;
 use crate::{app, health};
 use chain::ServiceChain;
@@ -196,24 +196,24 @@ impl CorsOrigins {
 fn configure(cors: CorsOrigins) -> Result<Endpoint, String> {
     let registry = app::registry().map_err(|error| error.to_string())?;
     let settings = Settings::read(|name| std::env::var(name))?;
-    let tokens = variable(settings::TOKENS)?;
+    let tokens = variable(&settings::TOKENS)?;
     let cors_origins = match cors {
-        CorsOrigins::Read => variable(settings::CORS_ORIGINS)?,
+        CorsOrigins::Read => variable(&settings::CORS_ORIGINS)?,
         CorsOrigins::Unread => String::new(),
     };
     Endpoint::configure(&settings, &tokens, &cors_origins, registry, app::info())
 }
 
 /// One of the router's Spin variables, or why it could not be read.
-fn variable(name: &str) -> Result<String, String> {
+fn variable(variable: &Variable) -> Result<String, String> {
     use spin_sdk::variables::Error;
-    spin_sdk::variables::get(name).map_err(|error| {
+    spin_sdk::variables::get(variable.name).map_err(|error| {
         let unreadable = match error {
             Error::Undefined(_) => Unreadable::Undefined,
             Error::Provider(_) => Unreadable::Provider,
             Error::InvalidName(_) | Error::Other(_) => Unreadable::Other,
         };
-        unreadable.message(name)
+        unreadable.message(variable)
     })
 }
 

@@ -82,7 +82,7 @@ fn without_grouping_every_call_is_its_own_request() {
         _ => Err(std::env::VarError::NotPresent),
     })
     .unwrap();
-    assert!(maybe.switch("group_calls").is_err());
+    assert!(maybe.value(&rpc_router::settings::GROUP_CALLS).is_err());
 }
 
 /// Three calls of `double` (the second holds 13) and one of `triple`.
