@@ -13,7 +13,7 @@ use crate::limits::Limits;
 use crate::reply::Reply;
 use crate::service::Service;
 use crate::settings::{self, Settings};
-use crate::tokens::Tokens;
+use crate::tokens::{Access, Tokens};
 use rpc_registry::MethodRegistry;
 
 /// The router as configured for one request.
@@ -82,8 +82,6 @@ impl Endpoint {
                 limits,
                 grouping,
                 info,
-                scope: Default::default(),
-                limited: None,
             },
             tokens,
             cors,
@@ -94,7 +92,7 @@ impl Endpoint {
     /// Lets a request on to its body, with its token's scope and rate limit,
     /// or answers it here with the headers that go with the answer: a
     /// preflight, a 405, or a 401 (before anything is parsed or called).
-    pub fn admit(&mut self, head: &Head) -> Result<(), (Reply, Vec<Header>)> {
+    pub fn admit(&self, head: &Head) -> Result<Access, (Reply, Vec<Header>)> {
         let refused = |reply| (reply, self.cors.headers(head.origin));
         match head.method {
             HttpMethod::Post => {
@@ -116,23 +114,15 @@ impl Endpoint {
                 )))
             }
         }
-        match self.tokens.authorize(&head.authorization) {
-            Ok(access) => {
-                self.service.scope = access.scope;
-                self.service.limited = access.limited;
-                Ok(())
-            }
-            Err(unauthorized) => {
+        self.tokens
+            .authorize(&head.authorization)
+            .map_err(|unauthorized| {
                 let error = ErrorObject::new(
                     code::UNAUTHORIZED,
                     format!("Unauthorized: {}", unauthorized.reason()),
                 );
-                Err(refused(Reply::unauthorized(
-                    error,
-                    unauthorized.challenge(),
-                )))
-            }
-        }
+                refused(Reply::unauthorized(error, unauthorized.challenge()))
+            })
     }
 }
 
@@ -159,10 +149,10 @@ mod tests {
 
     #[test]
     fn by_default_it_is_open_without_cors_and_logs() {
-        let mut endpoint = endpoint(&[], "", "").unwrap();
+        let endpoint = endpoint(&[], "", "").unwrap();
         assert!(endpoint.tokens.is_open() && !endpoint.cors.is_on() && endpoint.call_log);
-        assert_eq!(endpoint.admit(&Head::default()), Ok(()));
-        assert_eq!(endpoint.service.scope, Scope::All);
+        let access = endpoint.admit(&Head::default()).unwrap();
+        assert_eq!((access.scope, access.limited), (Scope::All, None));
         for method in [HttpMethod::Options, HttpMethod::Other] {
             let head = Head {
                 method,
@@ -182,18 +172,17 @@ mod tests {
 
     #[test]
     fn a_token_opens_its_scope_and_nothing_else() {
-        let mut endpoint = endpoint(&[], "reader:double admin", "").unwrap();
+        let endpoint = endpoint(&[], "reader:double admin", "").unwrap();
         let head = |authorization: &'static [u8]| Head {
             authorization: vec![authorization],
             ..Head::default()
         };
-        assert_eq!(endpoint.admit(&head(b"Bearer reader")), Ok(()));
+        let scope = |authorization| endpoint.admit(&head(authorization)).map(|a| a.scope);
         assert_eq!(
-            endpoint.service.scope,
-            Scope::Methods(vec!["double".into()])
+            scope(b"Bearer reader"),
+            Ok(Scope::Methods(vec!["double".into()]))
         );
-        assert_eq!(endpoint.admit(&head(b"Bearer admin")), Ok(()));
-        assert_eq!(endpoint.service.scope, Scope::All);
+        assert_eq!(scope(b"Bearer admin"), Ok(Scope::All));
         let (reply, _) = endpoint.admit(&head(b"Bearer nobody")).unwrap_err();
         assert_eq!(reply.status(), 401);
         assert!(reply.headers().contains(&(
@@ -210,7 +199,7 @@ mod tests {
     #[test]
     fn cors_answers_preflights_before_any_token_and_marks_refusals() {
         let origin = Some("https://app.example");
-        let mut endpoint = endpoint(&[], "s3cret", "https://app.example").unwrap();
+        let endpoint = endpoint(&[], "s3cret", "https://app.example").unwrap();
         let preflight = Head {
             method: HttpMethod::Options,
             origin,

@@ -13,6 +13,7 @@ use crate::limits::Limits;
 use crate::methods::{resolve, FunctionCall, Scope};
 use crate::rate_limit::{self, Admission, Limited, Refusal};
 use crate::reply::Reply;
+use crate::tokens::Access;
 use rpc_registry::MethodRegistry;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -32,16 +33,25 @@ enum Slot<'a> {
 }
 
 /// The router's configuration, read once per request (see `component`).
+/// What differs between the requests it serves, their token's [`Access`],
+/// is passed to [`Service::answer`] with each.
 pub struct Service {
     pub registry: MethodRegistry,
     pub limits: Limits,
     pub grouping: Grouping,
     pub info: AppInfo,
-    /// The methods this request may call (its token's; all when open).
-    pub scope: Scope,
-    /// Its token's rate limit, if it has one.
-    pub limited: Option<Limited>,
 }
+
+/// The entries of a message as planned: where each stands (beside its
+/// method, for its record), and the function calls they wait for.
+struct Planned<'a> {
+    slots: Vec<(Option<Cow<'a, str>>, Slot<'a>)>,
+    calls: Vec<FunctionCall<'a>>,
+}
+
+/// How many of a message's calls run (the first ones), and the refusal of
+/// the others, if its token's rate limit refused some.
+type Admitted = (usize, Option<(usize, Refusal)>);
 
 /// One call of a request: a request object of the message, notifications
 /// and invalid ones included, in the order of the message.
@@ -72,19 +82,22 @@ pub struct Answered<'a> {
 impl Service {
     /// Decides what answers a valid request: a function call (queued in
     /// `calls`), discovery, or an error. Notifications are never answered.
-    fn plan<'a>(&'a self, request: Request<'a>, calls: &mut Vec<FunctionCall<'a>>) -> Slot<'a> {
+    fn plan<'a>(
+        &'a self,
+        scope: &Scope,
+        request: Request<'a>,
+        calls: &mut Vec<FunctionCall<'a>>,
+    ) -> Slot<'a> {
         let planned = match BuiltIn::named(&request.method) {
             Some(BuiltIn::Discover) => discover::check_params(request.params).map(|()| None),
-            Some(BuiltIn::Echo) if !self.scope.allows(&request.method) => {
+            Some(BuiltIn::Echo) if !scope.allows(&request.method) => {
                 Err(ErrorObject::out_of_scope(&request.method))
             }
-            Some(BuiltIn::Echo) => {
-                echo::resolve(&self.registry, request.params, &self.scope).map(Some)
-            }
+            Some(BuiltIn::Echo) => echo::resolve(&self.registry, request.params, scope).map(Some),
             // The scope first: a token with a list of methods gets the same
             // answer for a method that does not exist as for one it may not
             // call, so it cannot probe for method names.
-            None if !self.scope.allows(&request.method) => {
+            None if !scope.allows(&request.method) => {
                 Err(ErrorObject::out_of_scope(&request.method))
             }
             None => resolve(&self.registry, &request.method, request.params).map(Some),
@@ -106,8 +119,13 @@ impl Service {
         }
     }
 
-    /// Answers one request body.
-    pub async fn answer<'a, T: Transport>(&'a self, body: &'a [u8], transport: &T) -> Answered<'a> {
+    /// Answers one request body, with what its token gives it.
+    pub async fn answer<'a, T: Transport>(
+        &'a self,
+        access: &Access,
+        body: &'a [u8],
+        transport: &T,
+    ) -> Answered<'a> {
         let (entries, batch) = match Message::parse(body, self.limits.max_batch_calls) {
             Message::Unanswerable(error) => {
                 let calls = vec![unrun(None, Err(error.code))];
@@ -125,7 +143,7 @@ impl Service {
             }
         };
         let entry_count = entries.len();
-        let (responses, calls, refused) = self.answer_all(entries, transport).await;
+        let (responses, calls, refused) = self.answer_all(access, entries, transport).await;
         let body = match (responses.as_slice(), batch) {
             ([], _) => None,
             ([response], None) => Some(response.to_json()),
@@ -154,6 +172,7 @@ impl Service {
     /// counted, with why.
     async fn answer_all<'a, T: Transport>(
         &'a self,
+        access: &Access,
         entries: Vec<Result<Request<'a>, InvalidRequest<'a>>>,
         transport: &T,
     ) -> (
@@ -161,36 +180,14 @@ impl Service {
         Vec<CallRecord<'a>>,
         Option<(usize, Refusal)>,
     ) {
-        let mut calls: Vec<FunctionCall<'a>> = Vec::new();
-        // Each entry's method (for its record) beside where it stands.
-        let slots: Vec<(Option<Cow<'a, str>>, Slot<'a>)> = entries
-            .into_iter()
-            .map(|entry| match entry {
-                Err(invalid) => (
-                    None,
-                    Slot::Answered(Response::error(invalid.id, invalid.error)),
-                ),
-                Ok(request) => (Some(request.method.clone()), self.plan(request, &mut calls)),
-            })
-            .collect();
-        let admission = match &self.limited {
-            Some(limited) => rate_limit::admit(transport, limited, calls.len()).await,
-            None => Admission::All,
-        };
-        let (run, refused) = match admission {
-            Admission::All => (calls.len(), None),
-            Admission::First { run, refusal } => (run, Some((calls.len() - run, refusal))),
-        };
-        let parallel = self.limits.max_parallel_requests;
+        let Planned { slots, calls } = self.plan_all(&access.scope, entries);
+        let (run, refused) = admit(access.limited.as_ref(), calls.len(), transport).await;
         // Discovery first, then the calls: each keeps to the request's
         // bound of function requests in flight.
-        let document = match slots.iter().any(|(_, slot)| slot.is_discovering()) {
-            true => Some(
-                discover::document(transport, &self.registry, &self.info, &self.scope, parallel)
-                    .await,
-            ),
-            false => None,
-        };
+        let document = self
+            .discover_if_asked(&slots, &access.scope, transport)
+            .await;
+        let parallel = self.limits.max_parallel_requests;
         let results = run_all(transport, &calls[..run], self.grouping, parallel).await;
         let not_run = refused.iter().flat_map(|(count, refusal)| {
             std::iter::repeat_n((Err(refusal.error.clone()), Duration::ZERO), *count)
@@ -207,6 +204,57 @@ impl Service {
             .map(|(method, slot)| ran.settle(method, slot))
             .unzip();
         (responses.into_iter().flatten().collect(), records, refused)
+    }
+
+    /// Where each entry of a message stands, and the calls to make.
+    fn plan_all<'a>(
+        &'a self,
+        scope: &Scope,
+        entries: Vec<Result<Request<'a>, InvalidRequest<'a>>>,
+    ) -> Planned<'a> {
+        let mut calls = Vec::new();
+        let slots = entries
+            .into_iter()
+            .map(|entry| match entry {
+                Err(invalid) => (
+                    None,
+                    Slot::Answered(Response::error(invalid.id, invalid.error)),
+                ),
+                Ok(request) => {
+                    let method = Some(request.method.clone());
+                    (method, self.plan(scope, request, &mut calls))
+                }
+            })
+            .collect();
+        Planned { slots, calls }
+    }
+
+    /// The discovery document, if an entry asks for it: the methods `scope`
+    /// allows.
+    async fn discover_if_asked<T: Transport>(
+        &self,
+        slots: &[(Option<Cow<'_, str>>, Slot<'_>)],
+        scope: &Scope,
+        transport: &T,
+    ) -> Option<Box<RawValue>> {
+        if !slots.iter().any(|(_, slot)| slot.is_discovering()) {
+            return None;
+        }
+        let parallel = self.limits.max_parallel_requests;
+        Some(discover::document(transport, &self.registry, &self.info, scope, parallel).await)
+    }
+}
+
+/// How many of `calls` calls run: all, unless the token's rate limit
+/// (`limited`) refuses some.
+async fn admit<T: Transport>(limited: Option<&Limited>, calls: usize, transport: &T) -> Admitted {
+    let admission = match limited {
+        Some(limited) => rate_limit::admit(transport, limited, calls).await,
+        None => Admission::All,
+    };
+    match admission {
+        Admission::All => (calls, None),
+        Admission::First { run, refusal } => (run, Some((calls - run, refusal))),
     }
 }
 

@@ -33,7 +33,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     let headers = Headers::of(&request);
     let authority = request.authority();
     let head = head(&request, &headers, authority.as_deref());
-    let mut endpoint = match configure(CorsOrigins::needed_by(&head)) {
+    let endpoint = match configure(CorsOrigins::needed_by(&head)) {
         Ok(endpoint) => endpoint,
         Err(problem) => {
             eprintln!("configuration error: {problem}");
@@ -49,10 +49,13 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
 
     // Each line is written before the reply: once the reply is out, the host
     // may drop the instance as soon as the client hangs up.
-    if let Err((reply, extra)) = endpoint.admit(&head) {
-        log.write(reply.status(), None, &[]);
-        return send(reply, extra, response_out, &endpoint.service.limits);
-    }
+    let access = match endpoint.admit(&head) {
+        Ok(access) => access,
+        Err((reply, extra)) => {
+            log.write(reply.status(), None, &[]);
+            return send(reply, extra, response_out, &endpoint.service.limits);
+        }
+    };
     let cors_headers = endpoint.cors.headers(head.origin);
     let service = &endpoint.service;
     let body = match read_body(request, headers.content_length(), &service.limits) {
@@ -67,7 +70,7 @@ async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         service.limits.max_answer_bytes,
         &trace,
     );
-    let answered = service.answer(&body, &chain).await;
+    let answered = service.answer(&access, &body, &chain).await;
     log.write(answered.reply.status(), answered.batch, &answered.calls);
     send(answered.reply, cors_headers, response_out, &service.limits);
 }

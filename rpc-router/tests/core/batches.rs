@@ -59,8 +59,12 @@ fn without_grouping_every_call_is_its_own_request() {
     let calls: Vec<Value> = (0..5)
         .map(|i| json!({"jsonrpc": "2.0", "method": "double", "params": [i], "id": i}))
         .collect();
-    let reply =
-        block_on(service.answer(Value::Array(calls).to_string().as_bytes(), &transport)).reply;
+    let reply = block_on(service.answer(
+        &Access::default(),
+        Value::Array(calls).to_string().as_bytes(),
+        &transport,
+    ))
+    .reply;
     let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
     assert_eq!(
         value
@@ -171,8 +175,12 @@ fn a_few_requests_are_in_flight_at_once_resent_calls_included() {
         };
         let mut batch = calls("double");
         batch.extend(calls("triple"));
-        let reply =
-            block_on(service.answer(Value::Array(batch).to_string().as_bytes(), &transport)).reply;
+        let reply = block_on(service.answer(
+            &Access::default(),
+            Value::Array(batch).to_string().as_bytes(),
+            &transport,
+        ))
+        .reply;
         let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
         let answered = value.as_array().unwrap();
         assert_eq!(answered.len(), 40, "every call is answered");
@@ -201,7 +209,7 @@ fn a_batch_over_the_limit_is_refused_whole() {
     let call = r#"{"jsonrpc":"2.0","method":"double","params":[1],"id":1}"#;
     let transport = InProcess::default();
     let body = format!("[{call},{call},{call},{call}]");
-    let reply = block_on(service.answer(body.as_bytes(), &transport)).reply;
+    let reply = block_on(service.answer(&Access::default(), body.as_bytes(), &transport)).reply;
     let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
     assert_eq!(value["error"]["code"], json!(-32600));
     assert!(value["error"]["message"]

@@ -311,7 +311,8 @@ fn hostile_bodies_get_a_parse_error() {
         b"{\"jsonrpc\":\"2.0\",\"method\":\"double\",\"id\":\"\xff\"}",
     ];
     for body in cases {
-        let reply = block_on(service().answer(body, &InProcess::default())).reply;
+        let reply =
+            block_on(service().answer(&Access::default(), body, &InProcess::default())).reply;
         let value: Value = serde_json::from_slice(&reply.into_body().unwrap()).unwrap();
         assert_eq!(without_messages(value), error(-32700, Value::Null));
     }

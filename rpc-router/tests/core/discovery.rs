@@ -61,6 +61,7 @@ fn discovery_refuses_params_and_lists_functions_that_cannot_describe_themselves(
         ..service()
     };
     let reply = block_on(service.answer(
+        &Access::default(),
         br#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#,
         &InProcess::default(),
     ))
@@ -85,7 +86,7 @@ fn a_method_name_may_differ_from_its_component_id() {
     };
     let transport = InProcess::default();
     let answer = |body: &str| -> Value {
-        let reply = block_on(service.answer(body.as_bytes(), &transport)).reply;
+        let reply = block_on(service.answer(&Access::default(), body.as_bytes(), &transport)).reply;
         serde_json::from_slice(&reply.into_body().expect("an answer")).expect("JSON")
     };
     let by_method = answer(r#"{"jsonrpc":"2.0","method":"math.double","params":[4],"id":1}"#);
@@ -116,6 +117,7 @@ fn a_method_name_may_differ_from_its_component_id() {
 /// `double`'s entry in the document, with `transport` describing functions.
 fn described_double(transport: &InProcess) -> Value {
     let reply = block_on(service().answer(
+        &Access::default(),
         br#"{"jsonrpc": "2.0", "method": "rpc.discover", "id": 1}"#,
         transport,
     ))

@@ -16,7 +16,7 @@
 //! runs a million (`FUZZ_SEED` picks another sequence). A failing input is
 //! printed; keep it in `tests/fuzz-corpus/`, which is replayed on every run.
 
-use crate::in_process::{self, InProcess};
+use crate::in_process::{self, Access, InProcess};
 use futures::executor::block_on;
 use rpc_router::limits::Limits;
 use rpc_router::reply::Reply;
@@ -369,8 +369,9 @@ fn check(reply: &Reply, expected: Option<(&[Option<String>], bool)>) -> Result<(
 }
 
 fn run_one(input: &[u8], expected: Option<(&[Option<String>], bool)>) -> Result<(), String> {
-    let outcome =
-        std::panic::catch_unwind(|| block_on(service().answer(input, &InProcess::default())).reply);
+    let outcome = std::panic::catch_unwind(|| {
+        block_on(service().answer(&Access::default(), input, &InProcess::default())).reply
+    });
     let reply = outcome.map_err(|_| "the core panicked".to_owned())?;
     check(&reply, expected)
 }
@@ -553,7 +554,7 @@ fn authorization_headers_and_settings_keep_their_properties() {
     for i in 0..inputs {
         let given = configuration(&mut rng);
         let listed = &given.listed;
-        let Some(mut endpoint) = configured(i, &given) else {
+        let Some(endpoint) = configured(i, &given) else {
             continue;
         };
         configured_tokens += u64::from(!endpoint.tokens.is_open());
@@ -584,12 +585,10 @@ fn authorization_headers_and_settings_keep_their_properties() {
                 );
             };
             match admitted {
-                Ok(()) if endpoint.tokens.is_open() => {
-                    assert_eq!(endpoint.service.scope, Scope::All)
-                }
+                Ok(access) if endpoint.tokens.is_open() => assert_eq!(access.scope, Scope::All),
                 // Only a token the variable lists (as itself or its digest),
                 // sent once as a Bearer token, gets in.
-                Ok(()) => {
+                Ok(_) => {
                     granted += 1;
                     assert!(
                         !repeated

@@ -10,8 +10,8 @@ use rpc_registry::{Function, MethodRegistry};
 use rpc_router::app::AppInfo;
 use rpc_router::dispatch::{AnswerBytes, Grouping, Transport, TransportError};
 use rpc_router::limits::Limits;
-use rpc_router::methods::Scope;
 use rpc_router::service::Service;
+pub use rpc_router::tokens::Access;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -170,15 +170,13 @@ pub fn service() -> Service {
             title: "test".into(),
             version: "1".into(),
         },
-        scope: Scope::All,
-        limited: None,
     }
 }
 
 /// Answers `body` with the service of [`service`] over `transport`: the
 /// status, the body as JSON, and the body as text.
 pub fn call_with(transport: &InProcess, body: &str) -> (u16, Option<Value>, Option<String>) {
-    let reply = block_on(service().answer(body.as_bytes(), transport)).reply;
+    let reply = block_on(service().answer(&Access::default(), body.as_bytes(), transport)).reply;
     let (status, body) = (reply.status(), reply.into_body());
     let text = body.map(|body| String::from_utf8(body).expect("responses are UTF-8"));
     let value = text

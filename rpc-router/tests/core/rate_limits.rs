@@ -7,24 +7,24 @@ use crate::in_process::*;
 use futures::executor::block_on;
 use rpc_router::rate_limit::{Limited, RateLimit};
 use rpc_router::reply::Reply;
-use rpc_router::service::Service;
 use serde_json::{json, Value};
 use std::time::Duration;
 
 /// 10 s into a window of 60 s.
 const START_MS: u64 = 1_800_000_010_000;
 
-fn limited_to(calls: u64) -> Service {
+/// A token limited to `calls` a minute, with every method in its scope.
+fn limited_to(calls: u64) -> Access {
     let limit = RateLimit {
         calls,
         window: Duration::from_secs(60),
     };
-    Service {
+    Access {
         limited: Some(Limited {
             limit,
             key: "0123456789abcdef0123456789abcdef".into(),
         }),
-        ..service()
+        ..Access::default()
     }
 }
 
@@ -35,9 +35,9 @@ fn transport() -> InProcess {
 }
 
 /// The reply, its body as JSON (if any), and the functions sent to.
-fn answer(service: &Service, transport: &InProcess, body: Value) -> (Reply, Option<Value>) {
+fn answer(access: &Access, transport: &InProcess, body: Value) -> (Reply, Option<Value>) {
     let body = body.to_string();
-    let mut reply = block_on(service.answer(body.as_bytes(), transport)).reply;
+    let mut reply = block_on(service().answer(access, body.as_bytes(), transport)).reply;
     let value = match &mut reply {
         Reply::Json(body)
         | Reply::Throttled {
@@ -59,13 +59,13 @@ fn functions_sent(transport: &InProcess) -> Vec<String> {
 
 #[test]
 fn calls_run_up_to_the_limit_then_are_refused_with_when_to_retry() {
-    let (service, transport) = (limited_to(2), transport());
+    let (token, transport) = (limited_to(2), transport());
     for id in [1, 2] {
-        let (reply, value) = answer(&service, &transport, double(id));
+        let (reply, value) = answer(&token, &transport, double(id));
         assert_eq!(reply.status(), 200);
         assert_eq!(value.unwrap()["result"], json!(id * 2));
     }
-    let (reply, value) = answer(&service, &transport, double(3));
+    let (reply, value) = answer(&token, &transport, double(3));
     assert_eq!(reply.status(), 429);
     assert!(reply.headers().contains(&("retry-after", "50".to_owned())));
     let error = &value.unwrap()["error"];
@@ -80,16 +80,16 @@ fn calls_run_up_to_the_limit_then_are_refused_with_when_to_retry() {
     );
     // The window's end lets the token in again.
     transport.now_ms.set(START_MS + 50_000);
-    let (reply, _) = answer(&service, &transport, double(4));
+    let (reply, _) = answer(&token, &transport, double(4));
     assert_eq!(reply.status(), 200);
 }
 
 #[test]
 fn a_batch_straddling_the_limit_runs_its_first_calls_and_answers_all_in_order() {
-    let (service, transport) = (limited_to(2), transport());
+    let (token, transport) = (limited_to(2), transport());
     let notification = json!({"jsonrpc": "2.0", "method": "triple", "params": [1]});
     let batch = json!([double(1), notification, double(2), double(3)]);
-    let (reply, value) = answer(&service, &transport, batch);
+    let (reply, value) = answer(&token, &transport, batch);
     assert_eq!(reply.status(), 200);
     let codes: Vec<Value> = value
         .unwrap()
@@ -114,24 +114,24 @@ fn a_batch_straddling_the_limit_runs_its_first_calls_and_answers_all_in_order() 
 /// (A call with bad params counts: its function is what says they are bad.)
 #[test]
 fn discovery_and_calls_answered_without_a_function_are_not_counted() {
-    let (service, transport) = (limited_to(1), transport());
+    let (token, transport) = (limited_to(1), transport());
     let batch = json!([
         {"jsonrpc": "2.0", "method": "rpc.discover", "id": "d"},
         {"jsonrpc": "2.0", "method": "nothing", "id": "n"},
         {"jsonrpc": "2.0", "id": "invalid"},
     ]);
-    answer(&service, &transport, batch);
-    let (reply, _) = answer(&service, &transport, double(1));
+    answer(&token, &transport, batch);
+    let (reply, _) = answer(&token, &transport, double(1));
     assert_eq!(reply.status(), 200, "the limit's one call is still there");
 }
 
 #[test]
 fn notifications_refused_whole_get_429_and_no_body() {
-    let (service, transport) = (limited_to(1), transport());
+    let (token, transport) = (limited_to(1), transport());
     let notify = |x: i64| json!({"jsonrpc": "2.0", "method": "double", "params": [x]});
-    let (reply, _) = answer(&service, &transport, notify(1));
+    let (reply, _) = answer(&token, &transport, notify(1));
     assert_eq!(reply, Reply::NoContent);
-    let (reply, value) = answer(&service, &transport, json!([notify(2), notify(3)]));
+    let (reply, value) = answer(&token, &transport, json!([notify(2), notify(3)]));
     assert_eq!((reply.status(), value), (429, None));
 }
 
@@ -141,8 +141,8 @@ fn a_store_that_fails_runs_nothing_and_answers_503_naming_it_in_its_own_words() 
         store_fails: Some("connection to redis://:hunter2@10.0.0.7 refused"),
         ..transport()
     };
-    let service = limited_to(100);
-    let (reply, value) = answer(&service, &transport, json!([double(1), double(2)]));
+    let token = limited_to(100);
+    let (reply, value) = answer(&token, &transport, json!([double(1), double(2)]));
     assert_eq!(reply.status(), 503);
     for response in value.unwrap().as_array().unwrap() {
         let message = response["error"]["message"].as_str().unwrap();
@@ -159,7 +159,11 @@ fn a_store_that_fails_runs_nothing_and_answers_503_naming_it_in_its_own_words() 
 #[test]
 fn an_unlimited_token_never_touches_the_store() {
     let transport = transport();
-    let (reply, _) = answer(&service(), &transport, json!([double(1), double(2)]));
+    let (reply, _) = answer(
+        &Access::default(),
+        &transport,
+        json!([double(1), double(2)]),
+    );
     assert_eq!(reply.status(), 200);
     assert_eq!(functions_sent(&transport), ["double"]);
 }
