@@ -14,7 +14,9 @@ use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, CustomSection, Function, GlobalSection, GlobalType,
     Instruction, MemorySection, Module, SectionId, TableSection, ValType,
 };
-use wasmparser::{CompositeInnerType, MemoryType, Parser, Payload, TableType, TypeRef};
+use wasmparser::{
+    CompositeInnerType, Import, MemoryType, Parser, Payload, RecGroup, TableType, TypeRef,
+};
 
 /// The size of a Wasm memory page.
 pub const PAGE_BYTES: u64 = 64 * 1024;
@@ -53,30 +55,12 @@ impl Shape {
             match payload? {
                 Payload::TypeSection(types) => {
                     for group in types {
-                        for ty in group?.into_types() {
-                            shape.params.push(match &ty.composite_type.inner {
-                                CompositeInnerType::Func(func) => func.params().len() as u32,
-                                _ => 0,
-                            });
-                        }
+                        shape.add_types(group?)
                     }
                 }
                 Payload::ImportSection(imports) => {
                     for import in imports.into_imports() {
-                        let import = import?;
-                        let name = || format!("{}.{}", import.module, import.name);
-                        match import.ty {
-                            TypeRef::Global(_) => shape.imported_globals += 1,
-                            TypeRef::Memory(memory) => {
-                                shape.memory64.push(memory.memory64);
-                                shape.imported_memories.push(name());
-                            }
-                            TypeRef::Table(table) => {
-                                shape.table64.push(table.table64);
-                                shape.imported_tables.push(name());
-                            }
-                            _ => {}
-                        }
+                        shape.add_import(import?)
                     }
                 }
                 Payload::FunctionSection(functions) => {
@@ -110,6 +94,33 @@ impl Shape {
             }
         }
         Ok(shape)
+    }
+
+    /// The number of params of each type of a recursion group.
+    fn add_types(&mut self, group: RecGroup) {
+        for ty in group.into_types() {
+            self.params.push(match &ty.composite_type.inner {
+                CompositeInnerType::Func(func) => func.params().len() as u32,
+                _ => 0,
+            });
+        }
+    }
+
+    /// What an import adds to the index spaces the instrumentation shifts.
+    fn add_import(&mut self, import: Import) {
+        let name = || format!("{}.{}", import.module, import.name);
+        match import.ty {
+            TypeRef::Global(_) => self.imported_globals += 1,
+            TypeRef::Memory(memory) => {
+                self.memory64.push(memory.memory64);
+                self.imported_memories.push(name());
+            }
+            TypeRef::Table(table) => {
+                self.table64.push(table.table64);
+                self.imported_tables.push(name());
+            }
+            _ => {}
+        }
     }
 
     /// Each memory the module defines, with its index (imported ones first).
