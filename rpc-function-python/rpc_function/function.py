@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 from .types import Field, Invalid, Members, parse, type_of
 
+# rpc-protocol's codes (its `ErrorCode`), and the Rust SDK's words for
+# invalid params: rpc-function/tests/helpers.rs checks them against both.
 INVALID_REQUEST = -32600
 INVALID_PARAMS = -32602
 INVALID_PARAMS_MEANING = "Invalid params: a param is missing, unexpected or of the wrong type"

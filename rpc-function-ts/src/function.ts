@@ -98,7 +98,9 @@ export class RpcError extends Error {
   }
 }
 
-/** JSON-RPC's invalid params. */
+/** JSON-RPC's invalid params. This code, `INVALID_REQUEST` and the
+ * meaning below are rpc-protocol's `ErrorCode`s and the Rust SDK's words:
+ * rpc-function/tests/helpers.rs checks them against both. */
 export const INVALID_PARAMS = -32602;
 
 const INVALID_PARAMS_MEANING =

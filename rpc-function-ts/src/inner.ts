@@ -21,6 +21,7 @@ export interface Answer {
   body: string;
 }
 
+// rpc-protocol's code (checked by rpc-function/tests/helpers.rs).
 const INVALID_REQUEST = -32600;
 
 const JSON_TYPE = { "content-type": "application/json" };

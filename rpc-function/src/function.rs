@@ -10,8 +10,9 @@
 
 use crate::params;
 use crate::schema::schema_of;
-use rpc_protocol::code::{INVALID_PARAMS, INVALID_REQUEST};
-use rpc_protocol::inner::{InnerError, InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
+use rpc_protocol::code::ErrorCode;
+use rpc_protocol::error::ErrorObject;
+use rpc_protocol::inner::{InnerRequest, ListCall, Outcome, OutcomeList, SingleCall};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -33,36 +34,34 @@ pub struct Function<P, R> {
     pub example: fn() -> (P, R),
 }
 
-/// A failure a function answers with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Error {
-    /// Outside `-32768..=-32000`, which JSON-RPC reserves (a function may
-    /// answer [`Error::invalid_params`] itself).
-    pub code: i64,
-    pub message: String,
-    /// Anything more the client may use.
-    pub data: Option<Value>,
-}
+/// A failure a function answers with: the error object the client gets,
+/// built the way a function writes its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(ErrorObject);
 
 impl Error {
+    /// An error of the function's own: its code outside `-32768..=-32000`,
+    /// which JSON-RPC reserves (a function may answer
+    /// [`Error::invalid_params`] itself).
     pub fn new(code: i64, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-            data: None,
-        }
+        Error(ErrorObject::new(code, message))
     }
 
-    /// JSON-RPC `Invalid params`, for params that are well formed but wrong.
+    /// JSON-RPC `Invalid params`, for params that are well formed but wrong:
+    /// the message whole, as it names the param.
     pub fn invalid_params(message: impl Into<String>) -> Self {
-        Self::new(INVALID_PARAMS, message)
+        Error(ErrorObject::new(ErrorCode::InvalidParams, message))
     }
 
-    /// The same error, with `data`.
+    /// The same error, with `data` (none if it cannot be written as JSON).
+    /// Written through a `Value`: an object's members come out sorted.
     pub fn with_data(self, data: impl Serialize) -> Self {
-        Error {
-            data: serde_json::to_value(data).ok(),
-            ..self
+        match serde_json::to_value(data) {
+            Ok(data) => Error(self.0.with_data(data)),
+            Err(_) => Error(ErrorObject {
+                data: None,
+                ..self.0
+            }),
         }
     }
 }
@@ -101,20 +100,16 @@ pub fn call_with<P: DeserializeOwned, R: Serialize>(
         .map_err(Error::invalid_params)
         .and_then(apply)
         .and_then(|result| {
-            serde_json::value::to_raw_value(&result)
-                .map_err(|error| Error::new(rpc_protocol::code::INTERNAL_ERROR, error.to_string()))
+            serde_json::value::to_raw_value(&result).map_err(|error| {
+                Error(ErrorObject::new(
+                    ErrorCode::InternalError,
+                    error.to_string(),
+                ))
+            })
         });
     match result {
         Ok(result) => Outcome::Result(result),
-        Err(Error {
-            code,
-            message,
-            data,
-        }) => Outcome::Error(InnerError {
-            code,
-            message,
-            data: data.and_then(|data| serde_json::value::to_raw_value(&data).ok()),
-        }),
+        Err(Error(error)) => Outcome::Error(error),
     }
 }
 
@@ -155,7 +150,7 @@ struct MethodObject<'a> {
     param_structure: &'static str,
     params: Vec<ContentDescriptor<'a>>,
     result: ContentDescriptor<'a>,
-    errors: Vec<ErrorDescription<'a>>,
+    errors: Vec<ErrorObject>,
     examples: [Example<'a>; 1],
 }
 
@@ -165,12 +160,6 @@ struct ContentDescriptor<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     required: Option<bool>,
     schema: Value,
-}
-
-#[derive(Serialize)]
-struct ErrorDescription<'a> {
-    code: i64,
-    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -219,9 +208,12 @@ impl<'a> Description<'a> {
                 required: None,
                 schema: self.result,
             },
-            errors: std::iter::once((INVALID_PARAMS, INVALID_PARAMS_MEANING))
-                .chain(self.errors.iter().copied())
-                .map(|(code, message)| ErrorDescription { code, message })
+            errors: std::iter::once(ErrorObject::invalid_params(INVALID_PARAMS_MEANING))
+                .chain(
+                    self.errors
+                        .iter()
+                        .map(|&(code, meaning)| ErrorObject::new(code, meaning)),
+                )
                 .collect(),
             examples,
         }
@@ -299,8 +291,9 @@ impl<'a> Description<'a> {
     }
 }
 
-const INVALID_PARAMS_MEANING: &str =
-    "Invalid params: a param is missing, unexpected or of the wrong type";
+/// What `-32602` means for every function, in its description (the Python
+/// and TypeScript helpers say the same: `tests/helpers.rs`).
+pub const INVALID_PARAMS_MEANING: &str = "a param is missing, unexpected or of the wrong type";
 
 /// An HTTP answer to an inner request: a status and a JSON body.
 #[derive(Debug)]
@@ -322,11 +315,10 @@ pub fn answer(function: &(impl Callable + ?Sized), body: &[u8]) -> Answer {
                 .collect(),
         }),
         Err(error) => {
-            let refusal = Outcome::Error(InnerError {
-                code: INVALID_REQUEST,
-                message: format!("not an inner request: {error}"),
-                data: None,
-            });
+            let refusal = Outcome::Error(ErrorObject::new(
+                ErrorCode::InvalidRequest,
+                format!("not an inner request: {error}"),
+            ));
             return Answer {
                 status: 400,
                 body: serde_json::to_vec(&refusal).unwrap_or_default(),

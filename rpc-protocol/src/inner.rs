@@ -20,6 +20,7 @@
 //! list request with anything but a list of outcomes, and the router falls
 //! back to single calls.
 
+use crate::error::ErrorObject;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -81,22 +82,13 @@ pub struct ListCall<'a> {
     pub calls: Vec<Option<&'a RawValue>>,
 }
 
-/// The outcome of one call: a result, or a JSON-RPC error.
+/// The outcome of one call: a result, or a JSON-RPC error, which the
+/// router passes on to the client as it is.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
 pub enum Outcome {
     Result(Box<RawValue>),
-    Error(InnerError),
-}
-
-/// A JSON-RPC error as a function reports it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct InnerError {
-    pub code: i64,
-    pub message: String,
-    /// Anything more the client may use, passed on as the function wrote it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Box<RawValue>>,
+    Error(ErrorObject),
 }
 
 /// The answer to a list-form request.

@@ -2,7 +2,10 @@
 //! function is written in (docs/protocol.md, "The inner format"):
 //!
 //! - [`inner`]: the small JSON format of a function request and its answer;
-//! - [`code`]: the JSON-RPC error codes, the router's and the functions';
+//! - [`code`]: the JSON-RPC error codes, the router's and the functions',
+//!   each with its meaning;
+//! - [`error`]: the error object, one type for the router's errors and the
+//!   functions';
 //! - [`rate_limit`]: what the router asks the rate limiter component, and
 //!   its answer;
 //! - `body` (feature `component`): request and response bodies read and
@@ -12,6 +15,7 @@
 //! The SDK a function author writes against is `rpc-function`, on top of it.
 
 pub mod code;
+pub mod error;
 pub mod inner;
 pub mod rate_limit;
 

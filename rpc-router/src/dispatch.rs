@@ -11,7 +11,7 @@
 //! and on Spin each running one holds a worker thread, so one request may
 //! take only a few of them, never one per call of a batch.
 
-use crate::jsonrpc::error::code;
+use crate::jsonrpc::error::ErrorCode;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -291,10 +291,7 @@ fn present(call: &FunctionCall<'_>, outcome: Outcome) -> CallResult {
             Some(wrap) => wrap(&result),
             None => result,
         }),
-        Outcome::Error(error) => Err(ErrorObject {
-            data: error.data,
-            ..ErrorObject::new(error.code, error.message)
-        }),
+        Outcome::Error(error) => Err(error),
     }
 }
 
@@ -309,18 +306,18 @@ pub(crate) fn transport_error(function: &str, error: TransportError) -> ErrorObj
         // Spin answers a trap with an empty 500, so a panic and a spent work
         // budget look the same from here.
         TransportError::Status(500) => ErrorObject::new(
-            code::FUNCTION_FAILED,
+            ErrorCode::FunctionFailed,
             format!(
                 "function {function:?} failed: it answered HTTP 500 \
                  (it trapped: a panic, or its work budget was spent)"
             ),
         ),
         TransportError::Status(status) => ErrorObject::new(
-            code::FUNCTION_FAILED,
+            ErrorCode::FunctionFailed,
             format!("function {function:?} failed: it answered HTTP {status}"),
         ),
         TransportError::TimedOut(limit) => ErrorObject::new(
-            code::FUNCTION_TIMED_OUT,
+            ErrorCode::FunctionTimedOut,
             format!(
                 "function {function:?} did not answer within the request's {} ms \
                  (variable call_timeout_ms)",
@@ -328,14 +325,14 @@ pub(crate) fn transport_error(function: &str, error: TransportError) -> ErrorObj
             ),
         ),
         TransportError::TooLarge(limit) => ErrorObject::new(
-            code::FUNCTION_ANSWER_TOO_LARGE,
+            ErrorCode::FunctionAnswerTooLarge,
             format!(
                 "function {function:?} answered more than the request's answers may hold \
                  in all, {limit} bytes (variable max_answer_bytes)"
             ),
         ),
         TransportError::Unreachable(detail) => ErrorObject::new(
-            code::FUNCTION_UNREACHABLE,
+            ErrorCode::FunctionUnreachable,
             format!("function {function:?} could not be reached: {detail}"),
         ),
     }
@@ -343,7 +340,7 @@ pub(crate) fn transport_error(function: &str, error: TransportError) -> ErrorObj
 
 fn malformed(function: &str, error: serde_json::Error) -> ErrorObject {
     ErrorObject::new(
-        code::FUNCTION_MALFORMED,
+        ErrorCode::FunctionMalformed,
         format!("function {function:?} answered something that is not an inner outcome: {error}"),
     )
 }

@@ -7,7 +7,7 @@ use crate::app::AppInfo;
 use crate::builtin::BuiltIn;
 use crate::cors::{Cors, Header};
 use crate::dispatch::Grouping;
-use crate::jsonrpc::error::code;
+use crate::jsonrpc::error::ErrorCode;
 use crate::jsonrpc::ErrorObject;
 use crate::limits::Limits;
 use crate::reply::Reply;
@@ -117,10 +117,7 @@ impl Endpoint {
         self.tokens
             .authorize(&head.authorization)
             .map_err(|unauthorized| {
-                let error = ErrorObject::new(
-                    code::UNAUTHORIZED,
-                    format!("Unauthorized: {}", unauthorized.reason()),
-                );
+                let error = ErrorObject::detailed(ErrorCode::Unauthorized, unauthorized.reason());
                 refused(Reply::unauthorized(error, unauthorized.challenge()))
             })
     }

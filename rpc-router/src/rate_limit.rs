@@ -13,10 +13,10 @@
 //! the store is down.
 
 use crate::dispatch::{Transport, TransportError};
-use crate::jsonrpc::error::code;
+use crate::jsonrpc::error::ErrorCode;
 use crate::jsonrpc::ErrorObject;
 use rpc_protocol::rate_limit::{Charge, Verdict, RATE_LIMITER};
-use serde_json::value::RawValue;
+use serde_json::json;
 use std::time::Duration;
 
 /// The longest window: a day. Longer ones are refused when `tokens` is
@@ -126,20 +126,22 @@ pub async fn admit<T: Transport>(transport: &T, limited: &Limited, calls: usize)
     }
 }
 
+/// The status of a request all of whose calls are over the limit, as
+/// `-32007` implies it (checked when the router is compiled).
+const OVER_THE_LIMIT: u16 = ErrorCode::RateLimited
+    .http_status()
+    .expect("-32007 implies an HTTP status");
+
 fn over_the_limit(limit: RateLimit, retry_after_ms: u64) -> Refusal {
-    let data = format!("{{\"retry_after_ms\":{retry_after_ms}}}");
-    let mut error = ErrorObject::new(
-        code::RATE_LIMITED,
-        format!(
-            "Rate limit exceeded: this token may make {} calls per {} s",
-            limit.calls,
-            limit.window.as_secs()
-        ),
+    let detail = format!(
+        "this token may make {} calls per {} s",
+        limit.calls,
+        limit.window.as_secs()
     );
-    error.data = RawValue::from_string(data).ok();
     Refusal {
-        error,
-        status: 429,
+        error: ErrorObject::detailed(ErrorCode::RateLimited, detail)
+            .with_data(json!({"retry_after_ms": retry_after_ms})),
+        status: OVER_THE_LIMIT,
         retry_after: Some(Duration::from_millis(retry_after_ms)),
     }
 }

@@ -1,8 +1,15 @@
 //! What the router answers over HTTP: a kind of answer, from which its
 //! status, headers and body follow.
 
+use crate::jsonrpc::error::ErrorCode;
 use crate::jsonrpc::{ErrorObject, Id, Response};
 use std::time::Duration;
+
+/// The status of a request without a valid token (checked when the router
+/// is compiled).
+const UNAUTHORIZED: u16 = ErrorCode::Unauthorized
+    .http_status()
+    .expect("-32005 implies an HTTP status");
 
 /// The router's answer to one HTTP request.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,10 +57,11 @@ impl Reply {
         }
     }
 
-    /// HTTP 401 with its `WWW-Authenticate` challenge.
+    /// HTTP 401, as `-32005` implies it, with its `WWW-Authenticate`
+    /// challenge.
     pub fn unauthorized(error: ErrorObject, challenge: &'static str) -> Self {
         Reply::Refusal {
-            status: 401,
+            status: UNAUTHORIZED,
             error,
             header: Some(("www-authenticate", challenge)),
         }

@@ -11,7 +11,7 @@
 use super::{method_object, BuiltIn};
 use crate::app::AppInfo;
 use crate::dispatch::{transport_error, Transport, TransportError};
-use crate::jsonrpc::error::code;
+use crate::jsonrpc::error::ErrorCode;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::Scope;
 use futures::stream::{self, StreamExt};
@@ -102,7 +102,7 @@ fn too_long() -> String {
 /// hold with the others (`max_answer_bytes`, all answers together).
 pub fn too_large(limit: usize) -> ErrorObject {
     ErrorObject::new(
-        code::FUNCTION_ANSWER_TOO_LARGE,
+        ErrorCode::FunctionAnswerTooLarge,
         format!(
             "rpc.discover's document would take the request's answers past what they may hold \
              in all, {limit} bytes (variable max_answer_bytes)"

@@ -3,6 +3,7 @@
 //! `{"Service Name": s, "Type": "Execution", "Execution": {"FunctionName": f,
 //! "Argument": a}}` calls `f` with `[a]` and answers `{"Result": f(a)}`.
 
+use crate::jsonrpc::error::ErrorCode;
 use crate::jsonrpc::ErrorObject;
 use crate::methods::FunctionCall;
 use crate::methods::Scope;
@@ -116,8 +117,8 @@ pub fn describe(functions: &[&str]) -> Value {
             "type": "object", "required": ["Result"], "properties": {"Result": {}}
         }},
         "errors": [
-            {"code": -32601, "message": "Method not found: FunctionName is not a deployed function"},
-            {"code": -32602, "message": "Invalid params: not the envelope, or a bad Argument"}
+            ErrorObject::detailed(ErrorCode::MethodNotFound, "FunctionName is not a deployed function"),
+            ErrorObject::invalid_params("not the envelope, or a bad Argument")
         ]
     })
 }

@@ -2,7 +2,6 @@
 
 use super::{ErrorObject, Id};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use serde_json::value::RawValue;
 
 /// A response: a result or an error, for the request with this id.
 #[derive(Debug)]
@@ -11,12 +10,9 @@ pub struct Response<'a> {
     pub id: Id<'a>,
 }
 
-/// Exactly one of `result` and `error` (spec §5).
-#[derive(Debug)]
-pub enum Outcome {
-    Result(Box<RawValue>),
-    Error(ErrorObject),
-}
+/// Exactly one of `result` and `error` (spec §5): the same outcome a
+/// function answers in the inner format, passed on as it is.
+pub use rpc_protocol::inner::Outcome;
 
 impl Serialize for Response<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64,6 +60,7 @@ impl<'a> Response<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::value::RawValue;
 
     #[test]
     fn writes_result_and_error_with_the_id_as_sent() {
