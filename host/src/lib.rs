@@ -7,8 +7,10 @@
 //! does for what this app uses, one concern per module:
 //!
 //! - [`manifest`]: `spin.toml`, refusing what this host does not implement;
+//! - [`runtime_config`]: the runtime config file, its stores and variable providers;
 //! - [`routes`]: routes, their precedence, private endpoints, `spin-*` headers;
-//! - [`variables`]: application and component variables, `SPIN_VARIABLE_*`;
+//! - [`variables`]: application and component variables, their providers
+//!   (a runtime config's static values, `SPIN_VARIABLE_*`);
 //! - [`key_value`]: key-value stores (SQLite, Redis), `wasi:keyvalue`;
 //! - [`allowed_hosts`]: which outbound URLs a component may use;
 //! - [`outbound`]: outbound HTTP and local service chaining;
@@ -25,6 +27,7 @@ pub mod outbound;
 pub mod platform;
 pub mod routes;
 pub mod runtime;
+pub mod runtime_config;
 pub mod server;
 pub mod spin_build;
 pub mod spin_cli;
@@ -43,7 +46,8 @@ pub struct UpOptions {
     /// `--state-dir`: where the default key-value store lives (`.spin/`
     /// beside the manifest if not given).
     pub state_dir: Option<PathBuf>,
-    /// `--runtime-config-file`: the key-value stores it defines.
+    /// `--runtime-config-file`: the key-value stores and variable providers
+    /// it defines.
     pub runtime_config: Option<PathBuf>,
 }
 
@@ -66,8 +70,9 @@ pub async fn start(
         Some(dir) => dir.clone(),
         None => manifest.dir.join(".spin"),
     };
-    let stores = key_value::Stores::configure(&state_dir, options.runtime_config.as_deref())?;
-    let app = runtime::App::load(&manifest, variables::process_environment(), stores)?;
+    let runtime_config =
+        runtime_config::RuntimeConfig::load(&state_dir, options.runtime_config.as_deref())?;
+    let app = runtime::App::load(&manifest, variables::process_environment(), runtime_config)?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     tokio::spawn(server::serve(app.clone(), listener));
@@ -76,4 +81,5 @@ pub async fn start(
 
 /// The engine this host is built on, for a caller that configures its own
 /// (see [`runtime::App::load_on`]).
+#[cfg(feature = "test-support")]
 pub use wasmtime;

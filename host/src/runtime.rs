@@ -8,7 +8,8 @@ use crate::manifest::Manifest;
 use crate::outbound::Outbound;
 use crate::platform;
 use crate::routes::{RouteMatch, Router};
-use crate::variables::{self, Environment, Variables};
+use crate::runtime_config::RuntimeConfig;
+use crate::variables::{self, Environment, EnvironmentProvider, Variables};
 use anyhow::{anyhow, Context, Result};
 use bytes::Bytes;
 use http::header::{HeaderValue, HOST};
@@ -97,23 +98,44 @@ impl variables::VariablesHost for InstanceState {
 impl App {
     /// Compiles every component of the manifest and checks its imports, on
     /// an engine tuned for a long-running server (see [`server_engine`]).
-    /// `environment` is where `SPIN_VARIABLE_*` overrides are read, on every
-    /// read of a variable; `stores`, the key-value stores components open.
-    pub fn load(manifest: &Manifest, environment: Environment, stores: Stores) -> Result<Arc<App>> {
-        Self::load_on(server_engine()?, manifest, environment, stores)
+    /// `runtime` gives the key-value stores components open and the
+    /// variables' providers, which come before `environment` (where
+    /// `SPIN_VARIABLE_*` overrides are read), all asked on every read of a
+    /// variable.
+    pub fn load(
+        manifest: &Manifest,
+        environment: Environment,
+        runtime: impl Into<RuntimeConfig>,
+    ) -> Result<Arc<App>> {
+        Self::load_on_engine(server_engine()?, manifest, environment, runtime.into())
     }
 
     /// As [`App::load`], on an engine of the caller's made from
     /// [`engine_config`] (a process that runs one call can use wasmtime's
     /// on-disk cache of compiled code instead of a pool, say).
+    #[cfg(feature = "test-support")]
     pub fn load_on(
         engine: Engine,
         manifest: &Manifest,
         environment: Environment,
-        stores: Stores,
+        runtime: impl Into<RuntimeConfig>,
+    ) -> Result<Arc<App>> {
+        Self::load_on_engine(engine, manifest, environment, runtime.into())
+    }
+
+    fn load_on_engine(
+        engine: Engine,
+        manifest: &Manifest,
+        environment: Environment,
+        runtime: RuntimeConfig,
     ) -> Result<Arc<App>> {
         let mut linker = linker(&engine)?;
-        let variables = Variables::new(manifest, environment)?;
+        // Spin always asks the environment, after the runtime config's
+        // providers.
+        let mut providers = runtime.variables_providers;
+        providers.push(Box::new(EnvironmentProvider(environment)));
+        let variables = Variables::new(manifest, providers)?;
+        let stores = runtime.stores;
         let mut components = HashMap::new();
         for (id, component) in &manifest.components {
             // Spin's HTTP trigger knows only the components it triggers: a
@@ -262,8 +284,15 @@ async fn response_of(
     }
 }
 
-/// What every engine of this host is configured with.
+/// What every engine of this host is configured with, for an engine of the
+/// caller's (see [`App::load_on`]).
+#[cfg(feature = "test-support")]
 pub fn engine_config() -> Config {
+    base_config()
+}
+
+/// What every engine of this host is configured with.
+fn base_config() -> Config {
     let mut config = Config::new();
     // No epoch interruption and no fuel: like Spin 4.0, whose store
     // deadline is "practically forever", this host never interrupts a
@@ -277,7 +306,7 @@ pub fn engine_config() -> Config {
 /// The engine of a long-running server: components compiled at load,
 /// instances from a pre-reserved pool, as Spin does by default.
 fn server_engine() -> Result<Engine> {
-    let mut config = engine_config();
+    let mut config = base_config();
     // Instances come from pre-reserved slots: a fresh instance per request
     // stays cheap.
     let mut pool = PoolingAllocationConfig::default();
