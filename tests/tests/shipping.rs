@@ -89,8 +89,11 @@ fn the_spinapp_matches_the_spinkube_crd() {
         "a misspelt field must be refused"
     );
 
+    // Its variables, if it gives any (the runtime config's static provider
+    // holds them), are the app's.
     let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
-    for variable in spinapp["spec"]["variables"].as_array().expect("variables") {
+    let variables = spinapp["spec"]["variables"].as_array().cloned();
+    for variable in variables.unwrap_or_default() {
         let name = variable["name"].as_str().expect("a variable name");
         let declared = manifest
             .variables
@@ -147,36 +150,74 @@ fn the_spinapp_probes_liveness_on_the_explorer_and_readiness_on_the_health_route
 }
 
 #[test]
-fn the_spinapp_puts_the_rate_limits_store_on_redis_from_its_secret() {
-    // Replicas must share one count: the store the rate limiter counts in is
-    // Redis, its URL read from the Secret that deploy/redis-secret.yaml makes.
+fn the_spinapp_loads_the_production_runtime_config_from_its_secret() {
+    // One Secret carries the whole runtime config, made from (a copy of)
+    // runtime-config/production.toml by the command the SpinApp's header
+    // gives, under the one key SpinKube reads.
     let spinapp = spinapp();
+    let secret = spinapp["spec"]["runtimeConfig"]["loadFromSecret"]
+        .as_str()
+        .expect("runtimeConfig.loadFromSecret");
+    let text = std::fs::read_to_string(repo_root().join("deploy/spinapp.yaml")).expect("yaml");
+    let made = format!("kubectl create secret generic {secret} --from-file=runtime-config.toml=");
+    assert!(text.contains(&made), "the header makes the Secret: {made}");
+
+    let production = production_runtime_config();
     let manifest = Manifest::load(&repo_root().join("spin.toml")).expect("spin.toml");
-    let counter = &manifest.components["rate-limiter"];
-    assert!(
-        !counter.key_value_stores.is_empty(),
-        "the rate limiter's store"
-    );
-    let stores = spinapp["spec"]["runtimeConfig"]["keyValueStores"]
-        .as_array()
-        .expect("runtimeConfig.keyValueStores");
-    for label in &counter.key_value_stores {
-        let store = stores
-            .iter()
-            .find(|store| store["name"] == json!(label))
-            .unwrap_or_else(|| panic!("the SpinApp defines the store {label:?}"));
-        assert_eq!(store["type"], json!("redis"), "{label}");
-        let url = &store["options"][0];
-        assert_eq!(url["name"], json!("url"));
-        let secret = &url["valueFrom"]["secretKeyRef"];
-        let text = std::fs::read_to_string(repo_root().join("deploy/redis-secret.yaml"))
-            .expect("deploy/redis-secret.yaml");
-        let made: Value = serde_yaml::from_str(&text).expect("the Secret is YAML");
-        assert_eq!(made["kind"], json!("Secret"));
-        assert_eq!(made["metadata"]["name"], secret["name"]);
-        let key = secret["key"].as_str().expect("a key");
-        assert!(made["stringData"][key]
-            .as_str()
-            .is_some_and(|url| url.starts_with("redis://")));
+    for label in &manifest.components["rate-limiter"].key_value_stores {
+        let store = &production["key_value_store"][label.as_str()];
+        assert_eq!(store["type"].as_str(), Some("redis"), "{label} on Redis");
     }
+}
+
+#[test]
+fn the_production_runtime_config_holds_both_variables_and_no_token() {
+    // Its static provider holds exactly the app's variables, so that no
+    // lookup reaches the environment provider; tokens only as digests.
+    let production = production_runtime_config();
+    let providers = production["variables_provider"]
+        .as_array()
+        .expect("[[variables_provider]]");
+    let values = providers
+        .iter()
+        .find(|provider| provider["type"].as_str() == Some("static"))
+        .and_then(|provider| provider["values"].as_table())
+        .expect("a static provider with values");
+    let mut held: Vec<&str> = values.keys().map(String::as_str).collect();
+    let mut variables = rpc_router::settings::VARIABLES.map(|variable| variable.name);
+    held.sort();
+    variables.sort();
+    assert_eq!(held, variables);
+    let tokens = values["tokens"].as_str().expect("tokens");
+    for entry in tokens.split_whitespace() {
+        assert!(
+            entry.starts_with("sha256:"),
+            "a digest, never a token: {entry}"
+        );
+    }
+}
+
+fn production_runtime_config() -> toml::Table {
+    let path = repo_root().join("runtime-config/production.toml");
+    let text = std::fs::read_to_string(path).expect("runtime-config/production.toml");
+    text.parse().expect("the runtime config is TOML")
+}
+
+#[test]
+fn every_shipped_runtime_config_loads_as_spin_reads_it() {
+    // The project's host reads runtime config files as Spin does, and
+    // refuses what it does not implement: each file the project ships loads.
+    let state = std::env::temp_dir().join(format!("shipped-runtime-config-{}", std::process::id()));
+    let folder = repo_root().join("runtime-config");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .expect("runtime-config/")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for file in files {
+        let loaded = spin_host::runtime_config::RuntimeConfig::load(&state, Some(&file));
+        assert!(loaded.is_ok(), "{}: {:?}", file.display(), loaded.err());
+    }
+    let _ = std::fs::remove_dir_all(&state);
 }
