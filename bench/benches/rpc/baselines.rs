@@ -1,8 +1,10 @@
 //! The two servers the app is compared with, each run as its own process
-//! (the benchmark re-executes itself with `serve-jsonrpsee` or
-//! `serve-process-per-call`), so that each one's memory is its own; and the
-//! process the second starts for each call (`call-once`).
+//! (the benchmark re-executes itself in a [`Baseline`]'s mode), so that
+//! each one's memory is its own; and the process the second starts for
+//! each call (`call-once`).
 
+use crate::manifests::release_dir;
+use bench::entries::Baseline;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::server::conn::http1;
@@ -21,9 +23,46 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+/// Serves the baseline whose mode `args` begins with, or runs the one call
+/// of a process the process-per-call baseline started: whether it did.
+pub fn serve_if_asked(runtime: &tokio::runtime::Runtime, args: &[String]) -> bool {
+    let Some(mode) = args.first() else {
+        return false;
+    };
+    if mode == "call-once" {
+        let (Some(component), Some(body)) = (args.get(1), args.get(2)) else {
+            panic!("usage: call-once COMPONENT BODY");
+        };
+        if let Err(error) = runtime.block_on(call_once(component.as_ref(), body.clone())) {
+            eprintln!("call-once: {error}");
+            std::process::exit(1);
+        }
+        return true;
+    }
+    let Some(baseline) = Baseline::ALL.into_iter().find(|b| b.mode() == mode) else {
+        return false;
+    };
+    let address = listen_address(args);
+    match baseline {
+        Baseline::Jsonrpsee => runtime.block_on(serve_jsonrpsee(address)),
+        Baseline::ProcessPerCall => {
+            runtime.block_on(serve_process_per_call(address, release_dir()))
+        }
+    }
+    true
+}
+
+fn listen_address(args: &[String]) -> SocketAddr {
+    args.iter()
+        .position(|arg| arg == "--listen")
+        .and_then(|at| args.get(at + 1))
+        .and_then(|address| address.parse().ok())
+        .expect("--listen <address>")
+}
+
 /// A native jsonrpsee HTTP server with the same `double` and `triple`:
 /// what a user would pick if isolation did not matter.
-pub async fn serve_jsonrpsee(address: SocketAddr) {
+async fn serve_jsonrpsee(address: SocketAddr) {
     let server = Server::builder()
         .build(address)
         .await
@@ -45,7 +84,7 @@ pub async fn serve_jsonrpsee(address: SocketAddr) {
 /// starts a fresh runtime process per call to run the function component
 /// once (here the benchmark itself as [`call_once`], on the project's host
 /// with wasmtime's compilation cache, the best such a process can do).
-pub async fn serve_process_per_call(address: SocketAddr, components: PathBuf) {
+async fn serve_process_per_call(address: SocketAddr, components: PathBuf) {
     let listener = TcpListener::bind(address).await.expect("the front binds");
     let front = Arc::new(components);
     loop {
@@ -127,7 +166,7 @@ async fn answer_by_process(components: &Path, body: &[u8]) -> Value {
 
 /// Runs one component once, as a process started for one call does: `POST /`
 /// with the body, then prints the status and the answer, a line each.
-pub async fn call_once(component: &Path, body: String) -> Result<(), BoxError> {
+async fn call_once(component: &Path, body: String) -> Result<(), BoxError> {
     let manifest = Manifest::parse(
         &format!(
             "spin_manifest_version = 2\n[application]\nname = \"call\"\n\

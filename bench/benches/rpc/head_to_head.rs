@@ -1,8 +1,7 @@
 //! Pairs of targets measured in turn, round after round, so that the
 //! machine's drift (other processes, CPU frequency, the load generator's
 //! share of the two cores) hits both alike: the median of the rounds'
-//! ratios is what the `ratios:` line reports for the app against its floors
-//! and for the work budget.
+//! ratios is what the `ratios:` line reports for each pair of the table.
 
 use bench::load::{self, Workload};
 use std::fmt::Write as _;
@@ -44,23 +43,7 @@ pub fn run(
     pairs
         .iter()
         .map(|pair| {
-            let mut rates: [Vec<f64>; 2] = Default::default();
-            let mut errors = 0;
-            for _ in 0..rounds {
-                for (side, rates) in pair.sides.iter().zip(&mut rates) {
-                    let measurement = runtime.block_on(load::run(
-                        side.address,
-                        side.workload,
-                        pair.concurrency,
-                        duration,
-                    ));
-                    errors += measurement.errors;
-                    rates.push(
-                        measurement.requests_per_second()
-                            * f64::from(side.workload.calls_per_request),
-                    );
-                }
-            }
+            let (rates, errors) = rates(runtime, pair, rounds, duration);
             let [first, second] = &pair.sides;
             // Each round's two runs are next to each other in time: the
             // median of the rounds' ratios leaves out the drift between
@@ -84,6 +67,32 @@ pub fn run(
             }
         })
         .collect()
+}
+
+/// Each side's calls/s in each round, and the errors of all the rounds.
+fn rates(
+    runtime: &tokio::runtime::Runtime,
+    pair: &Pair,
+    rounds: usize,
+    duration: Duration,
+) -> ([Vec<f64>; 2], u64) {
+    let mut rates: [Vec<f64>; 2] = Default::default();
+    let mut errors = 0;
+    for _ in 0..rounds {
+        for (side, rates) in pair.sides.iter().zip(&mut rates) {
+            let measurement = runtime.block_on(load::run(
+                side.address,
+                side.workload,
+                pair.concurrency,
+                duration,
+            ));
+            errors += measurement.errors;
+            rates.push(
+                measurement.requests_per_second() * f64::from(side.workload.calls_per_request),
+            );
+        }
+    }
+    (rates, errors)
 }
 
 /// The outcomes as a table.

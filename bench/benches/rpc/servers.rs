@@ -1,0 +1,158 @@
+//! The servers behind the targets: each deployment of the table started
+//! once per place (targets with the same deployment share it), and all of
+//! them stopped together.
+
+use crate::{manifests, workloads};
+use bench::entries::{App, Baseline, Deployment, Place, Store, Table, Target};
+use bench::load::Workload;
+use bench::targets::BENCH_TOKEN;
+use harness::redis::Redis;
+use harness::{free_loopback_address, Runtime, Server};
+use std::path::PathBuf;
+use std::process::Command;
+use std::rc::Rc;
+
+/// A target of the table, started at one place.
+pub struct Started {
+    pub target: &'static Target,
+    pub place: Place,
+    /// Its name in the report.
+    pub name: String,
+    pub server: Rc<Server>,
+    pub workload: Workload,
+}
+
+/// The one of `started` that `id` names for a pair or a ratio on `runtime`.
+pub fn find<'a>(started: &'a [Started], id: &str, runtime: Place) -> &'a Started {
+    started
+        .iter()
+        .find(|one| one.target.is(id, one.place, runtime))
+        .unwrap_or_else(|| panic!("`{id}` on {runtime:?}: the table's check lets no such name by"))
+}
+
+/// The servers started, each with the deployment and the place it serves.
+pub struct Servers {
+    spin: Option<PathBuf>,
+    running: Vec<(Deployment, Place, Rc<Server>)>,
+    /// The store replicas share rate limits in, once an app needs it.
+    redis: Option<Redis>,
+}
+
+impl Servers {
+    /// None yet; `spin` is real Spin's binary, if there is one.
+    pub fn new(spin: Option<PathBuf>) -> Servers {
+        if spin.is_none() {
+            eprintln!("real Spin: SKIPPED (no `spin` on PATH and SPIN_BIN unset)");
+        }
+        Servers {
+            spin,
+            running: Vec::new(),
+            redis: None,
+        }
+    }
+
+    /// The runtimes here: the project's host, and real Spin if there is one.
+    pub fn runtimes(&self) -> Vec<Place> {
+        let spin = self.spin.as_ref().map(|_| Place::Spin);
+        [Place::Host].into_iter().chain(spin).collect()
+    }
+
+    /// The runtime of `place`.
+    pub fn runtime(&self, place: Place) -> Runtime {
+        match (place, &self.spin) {
+            (Place::Host, _) => Runtime::ProjectHost,
+            (Place::Spin, Some(spin)) => Runtime::Spin(spin.clone()),
+            (Place::Spin, None) => panic!("no Spin here to serve on"),
+            (Place::Native, _) => panic!("a baseline is served by no runtime"),
+        }
+    }
+
+    /// Every target of `table` started where it runs, its request probed:
+    /// the host's first, then Spin's, then the baselines.
+    pub fn start(&mut self, table: &'static Table) -> Vec<Started> {
+        let runtimes = self.runtimes();
+        let places = runtimes.iter().copied().chain([Place::Native]);
+        let mut started = Vec::new();
+        for place in places {
+            for target in table.targets {
+                if target.places(&runtimes).contains(&place) {
+                    let server = self.serving(target.deployment, place);
+                    started.push(Started {
+                        target,
+                        place,
+                        name: target.name_at(place),
+                        workload: workloads::probed(&server, target),
+                        server,
+                    });
+                }
+            }
+        }
+        started
+    }
+
+    /// The server of `deployment` at `place`, started if it is not yet.
+    fn serving(&mut self, deployment: Deployment, place: Place) -> Rc<Server> {
+        let running = self
+            .running
+            .iter()
+            .find(|(d, p, _)| *d == deployment && *p == place);
+        if let Some((_, _, server)) = running {
+            return server.clone();
+        }
+        let server = Rc::new(match deployment {
+            Deployment::OnEachRuntime(app) | Deployment::OnTheHost(app) => self.up(app, place),
+            Deployment::Native(baseline) => baseline_server(baseline),
+        });
+        self.running.push((deployment, place, server.clone()));
+        server
+    }
+
+    /// `app` up on the runtime of `place`.
+    fn up(&mut self, app: App, place: Place) -> Server {
+        let runtime = self.runtime(place);
+        let manifest = manifests::path(app.manifest);
+        let tokens = app
+            .token_grant
+            .map(|grant| format!("{BENCH_TOKEN}:{grant}"));
+        let environment: Vec<(&str, &str)> = tokens
+            .iter()
+            .map(|tokens| ("SPIN_VARIABLE_TOKENS", tokens.as_str()))
+            .collect();
+        match app.store {
+            Store::Default => Server::start_with(&runtime, &manifest, app.settings, environment),
+            Store::Redis => {
+                let redis = self.redis.get_or_insert_with(Redis::start);
+                let config = redis.runtime_config();
+                Server::start_with_runtime_config(
+                    &runtime,
+                    &manifest,
+                    app.settings,
+                    &environment,
+                    &config,
+                )
+            }
+        }
+    }
+
+    /// Stops every server (each once, its whole process group; the targets
+    /// that share them go first) and says which left processes running.
+    pub fn stop(self, started: Vec<Started>) -> Vec<String> {
+        drop(started);
+        let mut left_running: Vec<String> = self
+            .running
+            .into_iter()
+            .filter_map(|(_, _, server)| Rc::into_inner(server)?.stop().err())
+            .collect();
+        left_running.extend(self.redis.and_then(|mut redis| redis.server.stop().err()));
+        left_running
+    }
+}
+
+/// `baseline` served by the benchmark itself, run again in its mode.
+fn baseline_server(baseline: Baseline) -> Server {
+    let own = std::env::current_exe().expect("the benchmark's own path");
+    let address = free_loopback_address();
+    let mut command = Command::new(own);
+    command.args([baseline.mode(), "--listen", &address.to_string()]);
+    Server::run(baseline.mode(), command, address)
+}
