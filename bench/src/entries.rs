@@ -125,6 +125,8 @@ pub struct App {
     pub token_grant: Option<&'static str>,
     /// Where its key-value store is.
     pub store: Store,
+    /// Where its variables come from.
+    pub variables: Variables,
 }
 
 impl App {
@@ -135,6 +137,7 @@ impl App {
             settings: &[],
             token_grant: None,
             store: Store::Default,
+            variables: Variables::Environment,
         }
     }
 
@@ -151,6 +154,16 @@ impl App {
 
     pub const fn storing_in(self, store: Store) -> App {
         App { store, ..self }
+    }
+
+    /// The production configuration: the variables from the runtime
+    /// config's static provider, the store on Redis.
+    pub const fn in_production(self) -> App {
+        App {
+            store: Store::Redis,
+            variables: Variables::Static,
+            ..self
+        }
     }
 }
 
@@ -178,10 +191,22 @@ pub enum Manifest {
 /// The key-value store an app's server counts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Store {
-    /// The runtime's default (SQLite, one process's).
+    /// The runtime's default (SQLite, one process's file).
     Default,
+    /// The process's memory (`runtime-config/one-process.toml`).
+    Memory,
     /// A Redis server of the benchmark's (what replicas share).
     Redis,
+}
+
+/// Where an app's variables come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variables {
+    /// The environment (`SPIN_VARIABLE_*`), as `spin up` reads it by default.
+    Environment,
+    /// The static provider of the production runtime config
+    /// (`runtime-config/production.toml`), with the benchmark's values.
+    Static,
 }
 
 /// The servers the app is compared with, each the benchmark itself run

@@ -41,6 +41,14 @@ const WITH_A_TOKEN: Deployment =
     Deployment::OnEachRuntime(App::of(Manifest::App).granting("double"));
 const RATE_LIMITED_ON_SQLITE: Deployment =
     Deployment::OnEachRuntime(App::of(Manifest::App).granting(RATE_LIMITED));
+const RATE_LIMITED_IN_MEMORY: Deployment = Deployment::OnEachRuntime(
+    App::of(Manifest::App)
+        .granting(RATE_LIMITED)
+        .storing_in(Store::Memory),
+);
+const IN_PRODUCTION: Deployment = Deployment::OnEachRuntime(App::of(Manifest::App).in_production());
+const BARE_CHAIN_WITH_VARIABLES_IN_PRODUCTION: Deployment =
+    Deployment::OnEachRuntime(App::of(Manifest::BareChainWithVariables).in_production());
 const RATE_LIMITED_ON_REDIS: Deployment = Deployment::OnEachRuntime(
     App::of(Manifest::App)
         .granting(RATE_LIMITED)
@@ -104,7 +112,9 @@ pub const TARGETS: &[Target] = &[
     target("call_log_off_batch100", ["app", ", call log off: batches of 100"], CALL_LOG_OFF, "/rpc", BatchOf100, Split),
     target("token_single", ["app", ", with a token: single calls"], WITH_A_TOKEN, "/rpc", SingleCall, Split),
     target("rate_limited_sqlite_single", ["app", ", rate limited on SQLite: single calls"], RATE_LIMITED_ON_SQLITE, "/rpc", SingleCall, Split),
+    target("rate_limited_memory_single", ["app", ", rate limited in memory: single calls"], RATE_LIMITED_IN_MEMORY, "/rpc", SingleCall, Split),
     target("rate_limited_redis_single", ["app", ", rate limited on Redis: single calls"], RATE_LIMITED_ON_REDIS, "/rpc", SingleCall, Split),
+    target("production_single", ["app", ", production config: single calls"], IN_PRODUCTION, "/rpc", SingleCall, All),
     target("ungrouped_batch100", ["app", ": batches, ungrouped"], UNGROUPED, "/rpc", BatchOf100, All),
     // The router alone: a method it answers itself, with no call.
     target("router_alone", ["router alone", ": unknown method"], APP, "/rpc", UnknownMethod, Split),
@@ -112,6 +122,7 @@ pub const TARGETS: &[Target] = &[
     // app's variables declared, one minimal component; the function alone.
     target("bare_chain", ["bare chain", ""], BARE_CHAIN, "/double", Number, All),
     target("bare_chain_with_variables", ["bare chain with the app's variables", ""], BARE_CHAIN_WITH_VARIABLES, "/double", Number, Split),
+    target("bare_chain_production", ["bare chain with the app's variables", ", production config"], BARE_CHAIN_WITH_VARIABLES_IN_PRODUCTION, "/double", Number, Split),
     target("one_component", ["bare: one component", ""], DIRECT, "/bare-double", Number, All),
     target("function_alone", ["function alone", ": double"], DIRECT, "/double", InnerCall, Split),
     // The same function in each language.
@@ -157,11 +168,18 @@ pub const PAIRS: &[Pair] = &[
     // What a token's rate limit costs, counted in each store, against the
     // app open (a token alone costs about nothing: token_vs_open).
     pair("rate_limit_sqlite_vs_open_c8", On::EachRuntime, 8, ["rate_limited_sqlite_single", "app_single"]),
+    pair("rate_limit_memory_vs_open_c8", On::EachRuntime, 8, ["rate_limited_memory_single", "app_single"]),
     pair("rate_limit_redis_vs_open_c8", On::EachRuntime, 8, ["rate_limited_redis_single", "app_single"]),
     // What declaring the app's variables costs a chain, and the app against
     // a chain that pays that too.
     pair("bare_chain_with_variables_vs_without_c8", On::EachRuntime, 8, ["bare_chain_with_variables", "bare_chain"]),
     pair("app_vs_bare_chain_with_variables_c8", On::EachRuntime, 8, ["app_single", "bare_chain_with_variables"]),
+    // The app in the production configuration (its variables from the
+    // runtime config's static provider) against the floor, and against a
+    // chain with the app's variables given the same runtime config.
+    pair("production_vs_bare_chain_c1", On::EachRuntime, 1, ["production_single", "bare_chain"]),
+    pair("production_vs_bare_chain_c8", On::EachRuntime, 8, ["production_single", "bare_chain"]),
+    pair("production_vs_bare_chain_production_c8", On::EachRuntime, 8, ["production_single", "bare_chain_production"]),
     // What the router and the function cost on their own, each alone
     // against the least a component costs.
     pair("router_alone_vs_one_component", On::EachRuntime, 8, ["router_alone", "one_component"]),
@@ -207,4 +225,5 @@ pub const RATIOS: &[Ratio] = &[
     ratio("vs_jsonrpsee", On::Host, CallRate, ["app_single", "jsonrpsee_single"], 2),
     ratio("batch100_vs_jsonrpsee", On::Host, CallRate, ["app_batch100", "jsonrpsee_single"], 2),
     ratio("rss_app_vs_bare_chain", On::Spin, PeakRss, ["app_single", "bare_chain"], 2),
+    ratio("rss_production_vs_bare_chain", On::Spin, PeakRss, ["production_single", "bare_chain"], 2),
 ];

@@ -3,11 +3,11 @@
 //! them stopped together.
 
 use crate::{manifests, workloads};
-use bench::entries::{App, Baseline, Deployment, Place, Store, Table, Target};
+use bench::entries::{App, Baseline, Deployment, Place, Store, Table, Target, Variables};
 use bench::load::Workload;
 use bench::targets::BENCH_TOKEN;
 use harness::redis::Redis;
-use harness::{free_loopback_address, Runtime, Server};
+use harness::{free_loopback_address, repo_root, target_dir, Runtime, Server};
 use std::path::PathBuf;
 use std::process::Command;
 use std::rc::Rc;
@@ -114,24 +114,57 @@ impl Servers {
         let tokens = app
             .token_grant
             .map(|grant| format!("{BENCH_TOKEN}:{grant}"));
+        let config = self.runtime_config(app, tokens.as_deref().unwrap_or(""));
         let environment: Vec<(&str, &str)> = tokens
             .iter()
+            .filter(|_| app.variables == Variables::Environment)
             .map(|tokens| ("SPIN_VARIABLE_TOKENS", tokens.as_str()))
             .collect();
-        match app.store {
-            Store::Default => Server::start_with(&runtime, &manifest, app.settings, environment),
-            Store::Redis => {
-                let redis = self.redis.get_or_insert_with(Redis::start);
-                let config = redis.runtime_config();
-                Server::start_with_runtime_config(
-                    &runtime,
-                    &manifest,
-                    app.settings,
-                    &environment,
-                    &config,
-                )
-            }
+        match config {
+            None => Server::start_with(&runtime, &manifest, app.settings, environment),
+            Some(config) => Server::start_with_runtime_config(
+                &runtime,
+                &manifest,
+                app.settings,
+                &environment,
+                &config,
+            ),
         }
+    }
+
+    /// The runtime config file `app` is served with, if any: the project's
+    /// own files (`runtime-config/`), the store pointed at the benchmark's
+    /// Redis and the static provider given `tokens`.
+    fn runtime_config(&mut self, app: App, tokens: &str) -> Option<PathBuf> {
+        let (shipped, store_url) = match (app.store, app.variables) {
+            (Store::Default, Variables::Environment) => return None,
+            (Store::Memory, Variables::Environment) => ("one-process.toml", None),
+            (Store::Redis, Variables::Environment) => ("redis.toml", Some(self.redis_url())),
+            (Store::Redis, Variables::Static) => ("production.toml", Some(self.redis_url())),
+            (store, Variables::Static) => panic!("no shipped runtime config: {store:?}, static"),
+        };
+        let path = repo_root().join("runtime-config").join(shipped);
+        let text = std::fs::read_to_string(&path).expect("a shipped runtime config");
+        let mut config: toml::Table = text.parse().expect("a runtime config is TOML");
+        if let Some(url) = store_url {
+            config["key_value_store"]["default"]["url"] = url.into();
+        }
+        if app.variables == Variables::Static {
+            let providers = config["variables_provider"].as_array_mut();
+            let values = providers.and_then(|p| p[0].get_mut("values")?.as_table_mut());
+            let values = values.expect("production.toml's static provider");
+            values.insert("tokens".into(), tokens.into());
+        }
+        let file = target_dir()
+            .join("bench")
+            .join(format!("runtime-config-{}-{shipped}", self.running.len()));
+        std::fs::write(&file, config.to_string()).expect("a runtime config file");
+        Some(file)
+    }
+
+    /// The benchmark's Redis, started the first time an app needs it.
+    fn redis_url(&mut self) -> String {
+        self.redis.get_or_insert_with(Redis::start).url()
     }
 
     /// Stops every server (each once, its whole process group; the targets
