@@ -7,6 +7,7 @@ use serde::de::{self, DeserializeOwned, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 /// The names of the fields of `P`, in declaration order: what serde asks a
 /// deserializer for when it reads a struct.
@@ -36,21 +37,7 @@ pub fn read<P: DeserializeOwned>(params: Option<&RawValue>) -> Result<P, String>
         Some((params, Some(b'{'))) => by_name(params, names)?,
         Some(_) => return Err("params must be an array or an object".to_owned()),
     };
-    // The params as one object of our own writing, `{"a":<a>,"b":<b>}`
-    // with each value the client's own text, so that the position of an
-    // error in it tells which param was wrong.
-    let mut object = String::from("{");
-    let mut spans = Vec::new();
-    for (name, value) in &members {
-        if object.len() > 1 {
-            object.push(',');
-        }
-        object.push_str(&format!("\"{name}\":"));
-        let start = object.len();
-        object.push_str(value.get());
-        spans.push((*name, start..=object.len()));
-    }
-    object.push('}');
+    let (object, spans) = as_object(&members);
     serde_json::from_str(&object).map_err(|error| {
         let message = error.to_string();
         // serde_json appends where in our text it was; say which param instead.
@@ -69,6 +56,27 @@ pub fn read<P: DeserializeOwned>(params: Option<&RawValue>) -> Result<P, String>
             None => message.to_owned(),
         }
     })
+}
+
+/// The params as one object of our own writing, `{"a":<a>,"b":<b>}` with
+/// each value the client's own text, and where each value is in it, so that
+/// the position of an error in it tells which param was wrong.
+fn as_object<'a>(
+    members: &[(&'a str, &RawValue)],
+) -> (String, Vec<(&'a str, RangeInclusive<usize>)>) {
+    let mut object = String::from("{");
+    let mut spans = Vec::new();
+    for (name, value) in members {
+        if object.len() > 1 {
+            object.push(',');
+        }
+        object.push_str(&format!("\"{name}\":"));
+        let start = object.len();
+        object.push_str(value.get());
+        spans.push((*name, start..=object.len()));
+    }
+    object.push('}');
+    (object, spans)
 }
 
 fn missing_params(names: &[&str]) -> String {

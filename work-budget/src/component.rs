@@ -36,18 +36,14 @@ fn walk(data: &[u8], place: &str, limits: Limits, encoded: &mut Component) -> Re
             } => {
                 remaining = &remaining[range.len()..];
                 modules += 1;
-                let module = match module::instrument(&data[range], limits)
-                    .with_context(|| format!("{place}core module {modules}"))?
-                {
-                    Outcome::Instrumented(module) => {
-                        instrumented += 1;
-                        module
-                    }
-                    Outcome::NoCode(module) => module,
-                };
+                let module = module::instrument(&data[range], limits)
+                    .with_context(|| format!("{place}core module {modules}"))?;
+                if let Outcome::Instrumented(_) = module {
+                    instrumented += 1;
+                }
                 encoded.section(&RawSection {
                     id: ComponentSectionId::CoreModule as u8,
-                    data: &module,
+                    data: module.bytes(),
                 });
             }
             Payload::ComponentSection {

@@ -24,30 +24,10 @@ const USAGE: &str = "usage: work-budget [--budget OPERATORS] [--max-memory SIZE]
                      [--max-table-elements N] INPUT.wasm OUTPUT.wasm";
 
 fn main() -> Result<()> {
-    let mut limits = Limits::default();
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--budget" => {
-                let value = args.next().context(USAGE)?;
-                limits.budget = parse_budget(&value)?;
-            }
-            "--max-memory" => {
-                let value = args.next().context(USAGE)?;
-                limits.max_memory = parse_size(&value)?;
-            }
-            "--max-table-elements" => {
-                let value = args.next().context(USAGE)?;
-                limits.max_table_elements = parse_elements(&value)?;
-            }
-            "--help" | "-h" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            _ => files.push(arg.into()),
-        }
-    }
+    let Some((limits, files)) = parse_args()? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
     let [input, output] = files.as_slice() else {
         bail!(USAGE);
     };
@@ -75,6 +55,25 @@ fn main() -> Result<()> {
         instrumented.wasm.len() / 1024,
     );
     Ok(())
+}
+
+/// The limits and the files named on the command line; `None` for `--help`.
+fn parse_args() -> Result<Option<(Limits, Vec<PathBuf>)>> {
+    let mut limits = Limits::default();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--budget" => limits.budget = parse_budget(&args.next().context(USAGE)?)?,
+            "--max-memory" => limits.max_memory = parse_size(&args.next().context(USAGE)?)?,
+            "--max-table-elements" => {
+                limits.max_table_elements = parse_elements(&args.next().context(USAGE)?)?;
+            }
+            "--help" | "-h" => return Ok(None),
+            _ => files.push(arg.into()),
+        }
+    }
+    Ok(Some((limits, files)))
 }
 
 /// A positive count of operators; `_` may group digits (`1_000_000_000`).

@@ -182,6 +182,15 @@ pub enum Outcome {
     NoCode(Vec<u8>),
 }
 
+impl Outcome {
+    /// The module's bytes, instrumented or not.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Outcome::Instrumented(module) | Outcome::NoCode(module) => module,
+        }
+    }
+}
+
 /// Instruments one core module with `limits`.
 pub fn instrument(module: &[u8], limits: Limits) -> Result<Outcome> {
     let shape = Shape::of(module)?;
