@@ -155,9 +155,9 @@ impl Servers {
             let values = values.expect("production.toml's static provider");
             values.insert("tokens".into(), tokens.into());
         }
-        let file = target_dir()
-            .join("bench")
-            .join(format!("runtime-config-{}-{shipped}", self.running.len()));
+        let dir = target_dir().join("bench");
+        std::fs::create_dir_all(&dir).expect("target/bench");
+        let file = dir.join(format!("runtime-config-{}-{shipped}", self.running.len()));
         std::fs::write(&file, config.to_string()).expect("a runtime config file");
         Some(file)
     }
