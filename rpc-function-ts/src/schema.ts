@@ -376,7 +376,9 @@ const COMPILERS: Record<string, Compiler> = {
           throw mismatch("an object", value);
         }
         if (closed) {
-          const unexpected = Object.keys(value).find((name) => !names.includes(name));
+          const unexpected = Object.keys(value).find(
+            (name) => !names.includes(name) && value[name] !== undefined,
+          );
           if (unexpected !== undefined) {
             throw new Mismatch(
               (path) => `unexpected member "${unexpected}" in ${path}; expected ${quoted(names)}`,
@@ -420,15 +422,19 @@ export function compileMembers(
 /** Reads the members `given` of an object (or a call's params) into what
  * the function receives: each given one checked, in the declared order,
  * then each absent one given its default, left out if optional, or
- * refused with `missing(member)`. Members not declared are not passed on. */
+ * refused with `missing(member)`. Members not declared are not passed on.
+ * A member whose value is `undefined` is absent, as `JSON.stringify` writes
+ * it: `{ farthest: undefined }` is how TypeScript code leaves an optional
+ * member of a result out (JSON never gives `undefined`). */
 export function readMembers(
   members: readonly Member[],
   given: Record<string, unknown>,
   missing: (member: Member) => Mismatch,
 ): Record<string, unknown> {
   const read: Record<string, unknown> = {};
+  const present = (name: string) => Object.hasOwn(given, name) && given[name] !== undefined;
   for (const { name, place, compiled } of members) {
-    if (Object.hasOwn(given, name)) {
+    if (present(name)) {
       try {
         read[name] = compiled.check(given[name]);
       } catch (error) {
@@ -438,7 +444,7 @@ export function readMembers(
   }
   for (const member of members) {
     const { name, optional, default: fallback } = member;
-    if (Object.hasOwn(given, name)) {
+    if (present(name)) {
       continue;
     }
     if (fallback !== undefined) {

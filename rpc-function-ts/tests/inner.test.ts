@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it, mock } from "node:test";
-import { answer } from "../src/index.js";
+import { answer, defineFunction, Type } from "../src/index.js";
 import { divide } from "./fixtures.js";
 
 const post = (body: string) => answer(divide, "POST", body);
@@ -65,6 +65,22 @@ describe("the inner format", () => {
     } finally {
       logged.mock.restore();
     }
+  });
+
+  it("an optional member of a result left undefined is left out, as JSON.stringify does", () => {
+    const first = defineFunction({
+      name: "first",
+      summary: "The first of some numbers, if any.",
+      params: { numbers: Type.Array(Type.Number()) },
+      result: Type.Object({ first: Type.Optional(Type.Number()) }, { additionalProperties: false }),
+      example: { params: { numbers: [2] }, result: { first: 2 } },
+      apply: ({ numbers }) => ({ first: numbers[0] }),
+    });
+    assert.deepEqual(answer(first, "POST", `{"calls": [[[]], [[2, 3]]]}`), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: `{"outcomes":[{"result":{}},{"result":{"first":2}}]}`,
+    });
   });
 
   it("a body that is not an inner request gets 400", () => {
