@@ -9,8 +9,9 @@ def handler(function, *, example, errors=(), name=None):
 
         IncomingHandler = handler(square, example=({"x": 12}, 144))
 
-    `example` is a call and its result, `({param: value, ...}, result)`:
-    rpc.discover shows it, and the tests make that call through the router
+    `example` is a call and its result, `({param: value, ...}, result)`, in
+    the values the function takes and returns (a dataclass's instance, not a
+    dict of its fields): rpc.discover shows it, and the tests make that call through the router
     and expect that result. `errors` lists the `(code, meaning)` of the
     `Error`s the function raises; `name` is the method name it describes
     itself with (the router lists it under its registered name)."""
